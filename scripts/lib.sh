@@ -1,0 +1,41 @@
+# Shared by the scripts: PATH, and starting/stopping the reference backend.
+# shellcheck shell=bash
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+unset RUSTFLAGS # it would override .cargo/config.toml (web_sys_unstable_apis)
+mkdir -p artifacts
+
+BACKEND_PIDS=()
+
+# start_backend CONFIG PORT [VAR=value ...]: serves tests/backend in the background and waits
+# until it answers. The log goes to artifacts/backend-CONFIG-PORT.log.
+start_backend() {
+  local config=$1 port=$2
+  shift 2
+  local log="artifacts/backend-$config-$port.log"
+  env TOKENWARD_CONFIG="$config" "$@" tests/backend/serve.sh "$port" >"$log" 2>&1 &
+  BACKEND_PIDS+=($!)
+  local i
+  for i in $(seq 1 120); do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/dj-rest-auth/login/"; then
+      return 0
+    fi
+    if ! kill -0 "${BACKEND_PIDS[-1]}" 2>/dev/null; then
+      echo "backend ($config) exited:" >&2
+      tail -20 "$log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "backend ($config) did not start on port $port" >&2
+  tail -20 "$log" >&2
+  return 1
+}
+
+stop_backends() {
+  local pid
+  for pid in "${BACKEND_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  BACKEND_PIDS=()
+}

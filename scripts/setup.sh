@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building and testing tokenward needs, skipping what is already there:
+# the wasm32 target, wasm-bindgen-cli 0.2.130 (must match the crate's pin), wasm-pack 0.15.1,
+# Chromium + ChromeDriver (Debian), npm dev tools (binaryen 132, playwright-core), and the
+# reference backend's Python venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { echo "setup: $*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
+  say "installing wasm-bindgen-cli 0.2.130"
+  cargo install wasm-bindgen-cli --version 0.2.130 --force
+fi
+if ! wasm-pack --version 2>/dev/null | grep -q '0\.15\.1'; then
+  say "installing wasm-pack 0.15.1"
+  cargo install wasm-pack --version 0.15.1 --locked --force
+fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v curl >/dev/null; then
+  say "installing chromium, chromium-driver, curl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver curl >/dev/null
+fi
+if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dev tools"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+backend=tests/backend
+if ! "$backend/.venv/bin/python" -c 'import dj_rest_auth, corsheaders, rest_framework_simplejwt' 2>/dev/null; then
+  say "creating the backend venv"
+  python3 -m venv "$backend/.venv"
+  "$backend/.venv/bin/pip" install --disable-pip-version-check -q -r "$backend/requirements.txt"
+fi

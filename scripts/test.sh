@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of tokenward (the README's test command). Installs what is missing first.
+#   scripts/test.sh
+# Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
+# the npm package build → browser tests in headless Chromium against the reference backend in
+# each of its configurations a, b and c.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/lib.sh
+trap stop_backends EXIT
+log=artifacts/test-output.log
+: >"$log"
+run() { "$@" 2>&1 | tee -a "$log"; }
+
+echo "== lint"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+echo "== native tests"
+run cargo test
+
+echo "== npm package"
+scripts/build.sh web pkg
+node -e 'const p=require("./pkg/package.json"); if (p.name !== "tokenward") { console.error("pkg name:", p.name); process.exit(1) }'
+
+echo "== browser tests (headless Chromium, backend configs a, b, c)"
+export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT=120
+for config in a b c; do
+  echo "-- config $config"
+  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=4
+  run cargo test --target wasm32-unknown-unknown --test browser
+  stop_backends
+done
+
+passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+echo "all tests: $passed passed, 0 failed"

@@ -1,0 +1,149 @@
+//! The one error type of the SDK.
+//!
+//! Messages are `&'static str` (or a short string built by concatenation): no `format!` and no
+//! `Display` machinery, which would pull float and string formatting into the wasm build.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+
+/// What went wrong, as a stable code. [`ErrorCode::as_str`] is the `code` field in JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ErrorCode {
+    /// The configuration (or another argument from the caller) is wrong.
+    Config,
+    /// The login endpoint rejected the credentials (400/401).
+    InvalidCredentials,
+    /// The server rejected the refresh cookie: the session is over.
+    SessionExpired,
+    /// The request did not reach the server or its answer did not reach us.
+    Network,
+    /// The request took longer than `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// The server answered with an unexpected status (5xx, or a 403 such as a CSRF failure).
+    Server,
+    /// The server answered 2xx with a body the SDK cannot use.
+    BadResponse,
+    /// Web Storage failed.
+    Storage,
+}
+
+impl ErrorCode {
+    /// The code as JavaScript sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "config",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::Network => "network",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Aborted => "aborted",
+            ErrorCode::Server => "server",
+            ErrorCode::BadResponse => "bad_response",
+            ErrorCode::Storage => "storage",
+        }
+    }
+
+    /// Transient failures keep the session: a later attempt may succeed.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Server | ErrorCode::BadResponse
+        )
+    }
+}
+
+/// An SDK error: a code, a message for developers, the HTTP status when there was a response,
+/// and the server's own message when it sent one.
+///
+/// Never carries a token: messages are written by the SDK, and `detail` only ever holds the
+/// server's error text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A sentence for developers.
+    pub message: Cow<'static, str>,
+    /// HTTP status, when there was a response.
+    pub status: Option<u16>,
+    /// The server's own message (e.g. dj-rest-auth's `non_field_errors`).
+    pub detail: Option<String>,
+}
+
+impl AuthError {
+    /// An error with a static message.
+    pub fn new(code: ErrorCode, message: &'static str) -> Self {
+        AuthError {
+            code,
+            message: Cow::Borrowed(message),
+            status: None,
+            detail: None,
+        }
+    }
+
+    /// A `config` error naming the offending key: `"<key>: <what>"`.
+    pub fn config(key: &str, what: &'static str) -> Self {
+        let mut message = String::with_capacity(key.len() + what.len() + 2);
+        message.push_str(key);
+        message.push_str(": ");
+        message.push_str(what);
+        AuthError {
+            code: ErrorCode::Config,
+            message: Cow::Owned(message),
+            status: None,
+            detail: None,
+        }
+    }
+
+    /// Adds the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds the server's message.
+    pub fn with_detail(mut self, detail: Option<String>) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// The code as JavaScript sees it.
+    pub fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_error_names_the_key() {
+        let e = AuthError::config("timeoutMs", "must be a positive number");
+        assert_eq!(e.code(), "config");
+        assert_eq!(e.message, "timeoutMs: must be a positive number");
+    }
+
+    #[test]
+    fn codes_are_the_documented_strings() {
+        let all = [
+            (ErrorCode::Config, "config"),
+            (ErrorCode::InvalidCredentials, "invalid_credentials"),
+            (ErrorCode::SessionExpired, "session_expired"),
+            (ErrorCode::Network, "network"),
+            (ErrorCode::Timeout, "timeout"),
+            (ErrorCode::Aborted, "aborted"),
+            (ErrorCode::Server, "server"),
+            (ErrorCode::BadResponse, "bad_response"),
+            (ErrorCode::Storage, "storage"),
+        ];
+        for (code, s) in all {
+            assert_eq!(code.as_str(), s);
+        }
+        assert!(ErrorCode::Network.is_transient());
+        assert!(!ErrorCode::SessionExpired.is_transient());
+    }
+}

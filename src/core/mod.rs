@@ -1,0 +1,8 @@
+//! The pure core: no `web-sys`, no `js-sys`, no clock, no I/O. Every decision the SDK makes
+//! lives here and is tested natively (`cargo test`).
+
+pub mod claims;
+pub mod error;
+pub mod outcome;
+pub mod secret;
+pub mod session;

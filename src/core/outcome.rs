@@ -1,0 +1,364 @@
+//! (endpoint, status, body facts) → what happened. The table in the README's "Outcomes".
+//!
+//! The shell parses bodies with the browser's `JSON.parse` and hands over only the facts
+//! below; every decision about what a reply *means* is made here, natively tested.
+
+use alloc::string::String;
+
+use super::claims::{self, Claims};
+use super::error::{AuthError, ErrorCode};
+use super::secret::Secret;
+
+/// The SDK's own endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `endpoints.login`
+    Login,
+    /// `endpoints.refresh`
+    Refresh,
+    /// `endpoints.logout`
+    Logout,
+    /// `endpoints.user`
+    User,
+}
+
+/// What the shell read from a reply's body. Every field is optional: bodies can be anything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyFacts {
+    /// The body parsed as JSON (an object, array or scalar).
+    pub json: bool,
+    /// The access-token field, when it is a string.
+    pub access: Option<Secret>,
+    /// The access-expiration field, parsed to ms since the epoch (server clock).
+    pub access_expiration_ms: Option<u64>,
+    /// A non-empty `refresh` string: the server puts the refresh token in the body, readable
+    /// by scripts (HttpOnly is off). Reported by `doctor()`, never stored.
+    pub refresh_in_body: bool,
+    /// The server's message: `detail`, else the first `non_field_errors` entry, else the first
+    /// field error as `"field: message"`.
+    pub detail: Option<String>,
+    /// The server's machine-readable `code` (simplejwt: `token_not_valid`).
+    pub code: Option<String>,
+}
+
+/// A usable access token with its time claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// The access token.
+    pub token: Secret,
+    /// Its `exp` / `iat`.
+    pub claims: Claims,
+    /// `access_expiration` from the body (server clock), when sent.
+    pub expiration_ms: Option<u64>,
+}
+
+impl Grant {
+    /// Checks a reply's token: present, non-empty, a JWT whose time claims make sense.
+    ///
+    /// # Errors
+    /// `bad_response` when the field is missing or not a readable JWT.
+    pub fn from_facts(facts: &BodyFacts, status: u16) -> Result<Grant, AuthError> {
+        let Some(token) = facts.access.as_ref().filter(|t| !t.expose().is_empty()) else {
+            return Err(AuthError::new(
+                ErrorCode::BadResponse,
+                "the reply has no access token (check `fields.access`)",
+            )
+            .with_status(status));
+        };
+        let claims = claims::decode(token.expose()).map_err(|_| {
+            AuthError::new(
+                ErrorCode::BadResponse,
+                "the access token is not a readable JWT",
+            )
+            .with_status(status)
+        })?;
+        Ok(Grant {
+            token: token.clone(),
+            claims,
+            expiration_ms: facts.access_expiration_ms,
+        })
+    }
+}
+
+/// What a reply means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// 2xx.
+    Ok,
+    /// The credentials (login) or the refresh cookie (refresh) were refused: 400 / 401.
+    Rejected,
+    /// A 401 `token_not_valid` from login / logout / user: the *credential the browser sent
+    /// along* (a Bearer header or the HttpOnly access cookie) was refused before the view ran.
+    StaleCredential,
+    /// 403 with a "CSRF Failed" detail: the request carried the HttpOnly access cookie and no
+    /// valid Bearer, so Django checked CSRF.
+    Csrf,
+    /// Any other status: 5xx, 403 for another reason, 404, ...
+    Server,
+}
+
+const TOKEN_NOT_VALID: &str = "token_not_valid";
+
+/// Classifies a reply of one of the SDK's endpoints.
+pub fn classify(endpoint: Endpoint, status: u16, facts: &BodyFacts) -> Verdict {
+    let token_not_valid = facts.code.as_deref() == Some(TOKEN_NOT_VALID);
+    match status {
+        200..=299 => Verdict::Ok,
+        403 if facts
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("CSRF Failed")) =>
+        {
+            Verdict::Csrf
+        }
+        401 if token_not_valid && endpoint != Endpoint::Refresh => Verdict::StaleCredential,
+        400 | 401 if matches!(endpoint, Endpoint::Login | Endpoint::Refresh) => Verdict::Rejected,
+        _ => Verdict::Server,
+    }
+}
+
+/// The error for a non-`Ok` verdict of `endpoint`.
+pub fn error_for(
+    endpoint: Endpoint,
+    verdict: Verdict,
+    status: u16,
+    facts: &BodyFacts,
+) -> AuthError {
+    let (code, message) = match (endpoint, verdict) {
+        (Endpoint::Login, Verdict::Rejected) => (
+            ErrorCode::InvalidCredentials,
+            "the server refused the credentials",
+        ),
+        (Endpoint::Refresh, Verdict::Rejected) => (
+            ErrorCode::SessionExpired,
+            "the server refused the refresh cookie: the session is over",
+        ),
+        (_, Verdict::Csrf) => (
+            ErrorCode::Server,
+            "CSRF check failed: add the SPA origin to CSRF_TRUSTED_ORIGINS, or see doctor()",
+        ),
+        (_, Verdict::StaleCredential) => (
+            ErrorCode::Server,
+            "the server refused the access token the browser sent along",
+        ),
+        _ if status >= 500 => (ErrorCode::Server, "the server failed (5xx)"),
+        _ => (
+            ErrorCode::Server,
+            "the server answered with an unexpected status",
+        ),
+    };
+    AuthError::new(code, message)
+        .with_status(status)
+        .with_detail(facts.detail.clone())
+}
+
+/// dj-rest-auth's logout detail when nothing was revoked server side (config a).
+pub const NOTHING_REVOKED_PREFIX: &str = "Neither cookies or blacklist are enabled";
+
+/// The `LogoutResult.warning` for a 2xx logout reply: the server's detail when it says nothing
+/// was revoked.
+pub fn logout_warning(facts: &BodyFacts) -> Option<String> {
+    facts
+        .detail
+        .as_deref()
+        .filter(|d| d.starts_with(NOTHING_REVOKED_PREFIX))
+        .map(String::from)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    fn detail(d: &str) -> BodyFacts {
+        BodyFacts {
+            json: true,
+            detail: Some(d.to_string()),
+            ..BodyFacts::default()
+        }
+    }
+
+    fn token_not_valid(d: &str) -> BodyFacts {
+        BodyFacts {
+            code: Some("token_not_valid".to_string()),
+            ..detail(d)
+        }
+    }
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
+
+    #[test]
+    fn login_replies() {
+        let ok = BodyFacts {
+            json: true,
+            access: Some(Secret::new(JWT.to_string())),
+            ..BodyFacts::default()
+        };
+        assert_eq!(classify(Endpoint::Login, 200, &ok), Verdict::Ok);
+        let g = Grant::from_facts(&ok, 200).unwrap();
+        assert_eq!(g.claims.lifetime_ms(), Some(300_000));
+
+        // Wrong password: 400 non_field_errors.
+        let wrong = detail("Unable to log in with provided credentials.");
+        assert_eq!(classify(Endpoint::Login, 400, &wrong), Verdict::Rejected);
+        let e = error_for(Endpoint::Login, Verdict::Rejected, 400, &wrong);
+        assert_eq!(e.code(), "invalid_credentials");
+        assert_eq!(e.status, Some(400));
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("Unable to log in with provided credentials.")
+        );
+
+        // Missing field: 400 {"password": [...]}.
+        assert_eq!(
+            classify(
+                Endpoint::Login,
+                400,
+                &detail("password: This field is required.")
+            ),
+            Verdict::Rejected
+        );
+        // An alive access cookie without a CSRF token (configs b and c).
+        let csrf = detail("CSRF Failed: CSRF cookie not set.");
+        assert_eq!(classify(Endpoint::Login, 403, &csrf), Verdict::Csrf);
+        assert_eq!(
+            error_for(Endpoint::Login, Verdict::Csrf, 403, &csrf).code(),
+            "server"
+        );
+        // A refused access cookie/Bearer is not a credentials problem.
+        assert_eq!(
+            classify(
+                Endpoint::Login,
+                401,
+                &token_not_valid("Given token not valid for any token type")
+            ),
+            Verdict::StaleCredential
+        );
+        assert_eq!(
+            classify(Endpoint::Login, 500, &BodyFacts::default()),
+            Verdict::Server
+        );
+        assert_eq!(
+            classify(Endpoint::Login, 404, &BodyFacts::default()),
+            Verdict::Server
+        );
+    }
+
+    #[test]
+    fn refresh_replies() {
+        for d in [
+            "No valid refresh token found.",
+            "Token is invalid",
+            "Token is expired",
+            "Token is blacklisted",
+        ] {
+            let f = token_not_valid(d);
+            assert_eq!(
+                classify(Endpoint::Refresh, 401, &f),
+                Verdict::Rejected,
+                "{d}"
+            );
+            let e = error_for(Endpoint::Refresh, Verdict::Rejected, 401, &f);
+            assert_eq!(e.code(), "session_expired");
+            assert_eq!(e.detail.as_deref(), Some(d));
+        }
+        // {"refresh": ""} → 400 "This field may not be blank."
+        assert_eq!(
+            classify(
+                Endpoint::Refresh,
+                400,
+                &detail("refresh: This field may not be blank.")
+            ),
+            Verdict::Rejected
+        );
+        // 403 and 5xx are configuration / server trouble, never expiry.
+        let csrf = detail(
+            "CSRF Failed: Origin checking failed - http://x does not match any trusted origins.",
+        );
+        assert_eq!(classify(Endpoint::Refresh, 403, &csrf), Verdict::Csrf);
+        assert_eq!(
+            classify(Endpoint::Refresh, 403, &detail("Forbidden")),
+            Verdict::Server
+        );
+        assert_eq!(
+            classify(Endpoint::Refresh, 502, &BodyFacts::default()),
+            Verdict::Server
+        );
+        let e = error_for(
+            Endpoint::Refresh,
+            Verdict::Server,
+            502,
+            &BodyFacts::default(),
+        );
+        assert_eq!(e.code(), "server");
+        assert!(e.code.is_transient());
+    }
+
+    #[test]
+    fn logout_replies() {
+        let a = detail("Neither cookies or blacklist are enabled, so the token has not been deleted server side. Please make sure the token is deleted client side.");
+        assert_eq!(classify(Endpoint::Logout, 200, &a), Verdict::Ok);
+        assert!(logout_warning(&a).unwrap().starts_with("Neither cookies"));
+        assert_eq!(logout_warning(&detail("Successfully logged out.")), None);
+        // Config c without a refresh cookie: 401, no code.
+        assert_eq!(
+            classify(
+                Endpoint::Logout,
+                401,
+                &detail("Refresh token was not included in request data.")
+            ),
+            Verdict::Server
+        );
+        // A stale Bearer: refused before the view.
+        assert_eq!(
+            classify(
+                Endpoint::Logout,
+                401,
+                &token_not_valid("Given token not valid for any token type")
+            ),
+            Verdict::StaleCredential
+        );
+        assert_eq!(
+            classify(
+                Endpoint::Logout,
+                403,
+                &detail("CSRF Failed: CSRF cookie not set.")
+            ),
+            Verdict::Csrf
+        );
+    }
+
+    #[test]
+    fn unusable_bodies_are_bad_response() {
+        let cases = [
+            BodyFacts::default(),
+            BodyFacts {
+                json: true,
+                access: Some(Secret::new(String::new())),
+                ..BodyFacts::default()
+            },
+            BodyFacts {
+                json: true,
+                access: Some(Secret::new("not-a-jwt".to_string())),
+                ..BodyFacts::default()
+            },
+        ];
+        for f in cases {
+            let e = Grant::from_facts(&f, 200).unwrap_err();
+            assert_eq!(e.code(), "bad_response");
+            assert_eq!(e.status, Some(200));
+        }
+    }
+
+    #[test]
+    fn errors_never_carry_the_token() {
+        let f = BodyFacts {
+            json: true,
+            access: Some(Secret::new("abc.def".to_string())),
+            ..BodyFacts::default()
+        };
+        let e = Grant::from_facts(&f, 200).unwrap_err();
+        let shown = alloc::format!("{e:?}");
+        assert!(!shown.contains("abc.def"));
+    }
+}

@@ -1,0 +1,747 @@
+//! `AuthClient`: the exported class. A thin shell over [`Machine`]: it performs the requests
+//! the machine asks for, feeds it what happened and carries out its actions.
+//!
+//! Every exported method takes `&self` over an `Rc<Inner>` (an exported `&mut self` async
+//! method would keep the object borrowed across `.await`, wasm-bindgen #4440), and no
+//! `RefCell` borrow is held across an `.await`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, Object, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+
+use super::config::Config;
+use super::error::{code_of, to_js};
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::outcome::{self, classify, error_for, BodyFacts, Endpoint, Grant, Verdict};
+use crate::core::secret::Secret;
+use crate::core::session::{
+    Action, Applied, Event, Failure, FlightId, Machine, Retry, Ticket, TokenRecord,
+};
+use crate::platform::http::{self, Abort, Extra, Reply};
+use crate::platform::storage::Store;
+use crate::platform::timer::Timeout;
+use crate::platform::{log, now};
+
+/// The auth client. See the README for the API.
+#[wasm_bindgen]
+pub struct AuthClient {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    cfg: Config,
+    machine: RefCell<Machine<JsValue>>,
+    /// The refresh in flight, shared by every waiter. It never rejects: it resolves to a
+    /// `Session` or to an `AuthError` object (so that no rejection goes unhandled).
+    flight: RefCell<Option<(FlightId, Promise)>>,
+    subscribers: RefCell<Vec<(u32, Function)>>,
+    next_subscriber: Cell<u32>,
+    /// The proactive-refresh timer and the moment it is armed for.
+    timer: RefCell<Option<(u64, Timeout)>>,
+    store: Store,
+    closed: Cell<bool>,
+    me: Weak<Inner>,
+}
+
+#[wasm_bindgen]
+impl AuthClient {
+    /// `new AuthClient(config)`.
+    ///
+    /// # Errors
+    /// An `AuthError` with code `config` naming the offending key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthConfig")] config: JsValue,
+    ) -> Result<AuthClient, JsValue> {
+        let cfg = Config::parse(&config)?;
+        let store = Store::open(cfg.storage, &cfg.storage_key, cfg.debug);
+        let inner = Rc::new_cyclic(|me| Inner {
+            machine: RefCell::new(Machine::new(cfg.leeway_ms)),
+            cfg,
+            flight: RefCell::new(None),
+            subscribers: RefCell::new(Vec::new()),
+            next_subscriber: Cell::new(0),
+            timer: RefCell::new(None),
+            store,
+            closed: Cell::new(false),
+            me: me.clone(),
+        });
+        Ok(AuthClient { inner })
+    }
+
+    /// Signs in: POSTs `credentials` as JSON to the login endpoint.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn login(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] credentials: JsValue,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.login(credentials).await.map_err(JsValue::from) })
+    }
+
+    /// On page load: reuses a stored unexpired token, else refreshes from the cookie; `null`
+    /// when there is no session.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session | null>")]
+    pub fn restore(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.restore().await })
+    }
+
+    /// Refreshes now; concurrent callers share one request.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn refresh(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.refreshed().await })
+    }
+
+    /// Signs out: local state is cleared and `signedOut` emitted before this returns; the
+    /// promise (which never rejects) reports what the server said.
+    #[wasm_bindgen(unchecked_return_type = "Promise<LogoutResult>")]
+    pub fn logout(&self) -> Promise {
+        let bearer = self.inner.machine.borrow_mut().logout(now());
+        self.inner.step();
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok(inner.server_logout(bearer).await) })
+    }
+
+    /// Like `window.fetch`, with the access token for `authorizedOrigins`, and one shared
+    /// refresh and one retry on 401.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
+    pub fn fetch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: Option<Object>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            inner
+                .fetch(input, init)
+                .await
+                .map(JsValue::from)
+                .map_err(JsValue::from)
+        })
+    }
+
+    /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).
+    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(event: AuthEvent) => void")] callback: Function,
+    ) -> JsValue {
+        let id = self.inner.next_subscriber.get().wrapping_add(1);
+        self.inner.next_subscriber.set(id);
+        self.inner.subscribers.borrow_mut().push((id, callback));
+        let me = self.inner.me.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = me.upgrade() {
+                inner.subscribers.borrow_mut().retain(|(i, _)| *i != id);
+            }
+        })
+        .into_js_value()
+    }
+
+    /// The access token while it is valid.
+    #[wasm_bindgen(getter, js_name = accessToken)]
+    pub fn access_token(&self) -> Option<String> {
+        let m = self.inner.machine.borrow();
+        m.live_token(now()).map(|t| t.value.expose().to_owned())
+    }
+
+    /// Whether a session is held (a transient refresh failure does not end it).
+    #[wasm_bindgen(getter, js_name = isAuthenticated)]
+    pub fn is_authenticated(&self) -> bool {
+        self.inner.machine.borrow().token().is_some()
+    }
+
+    /// The signed-in user, or `null`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, unknown> | null")]
+    pub fn user(&self) -> JsValue {
+        self.inner
+            .machine
+            .borrow()
+            .user()
+            .cloned()
+            .unwrap_or(JsValue::NULL)
+    }
+
+    /// When the access token expires (ms since the epoch, local clock), or `null`.
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> Option<f64> {
+        let m = self.inner.machine.borrow();
+        m.token().and_then(|t| t.expires_at).map(|e| e as f64)
+    }
+}
+
+impl Drop for AuthClient {
+    /// `free()`: stops the timer; requests still in flight finish without side effects on
+    /// timers.
+    fn drop(&mut self) {
+        self.inner.closed.set(true);
+        self.inner.timer.borrow_mut().take();
+    }
+}
+
+impl Inner {
+    fn rc(&self) -> Option<Rc<Inner>> {
+        self.me.upgrade()
+    }
+
+    fn debug(&self, message: &str) {
+        log::debug(self.cfg.debug, message);
+    }
+
+    fn csrf(&self, method: &str) -> Option<(&str, String)> {
+        let (cookie, header) = self.cfg.csrf.as_ref()?;
+        if !http::is_unsafe(method) {
+            return None;
+        }
+        http::read_cookie(cookie).map(|v| (header.as_str(), v))
+    }
+
+    /// Carries out the machine's queued actions, then re-arms the timer.
+    fn step(&self) {
+        loop {
+            // The borrow ends with this statement: subscribers may call back into the SDK.
+            let action = self.machine.borrow_mut().poll_action();
+            match action {
+                None => break,
+                Some(Action::Emit(event)) => self.emit(event),
+                Some(Action::Persist) => self.persist(),
+                Some(Action::ClearStorage) => self.store.remove(),
+                Some(Action::StartRefresh(id)) => {
+                    self.debug("proactive refresh");
+                    if let Some(me) = self.rc() {
+                        let _ = me.launch(id);
+                    }
+                }
+            }
+        }
+        self.arm_timer();
+    }
+
+    fn arm_timer(&self) {
+        if self.closed.get() {
+            return;
+        }
+        let due = self.machine.borrow().poll_timeout();
+        let mut slot = self.timer.borrow_mut();
+        match due {
+            None => *slot = None,
+            Some(at) if slot.as_ref().is_some_and(|(a, _)| *a == at) => {}
+            Some(at) => {
+                let me = self.me.clone();
+                let timeout = Timeout::new(at.saturating_sub(now()), move || {
+                    if let Some(inner) = me.upgrade() {
+                        inner.timer.borrow_mut().take();
+                        inner.machine.borrow_mut().handle_timeout(now());
+                        inner.step();
+                    }
+                });
+                *slot = Some((at, timeout));
+            }
+        }
+    }
+
+    fn emit(&self, event: Event<JsValue>) {
+        let obj = Object::new();
+        set(&obj, "type", &JsValue::from_str(event.kind.as_str()));
+        set(&obj, "user", &event.user.unwrap_or(JsValue::NULL));
+        set(&obj, "source", &JsValue::from_str(event.source.as_str()));
+        if let Some(reason) = event.reason {
+            set(&obj, "reason", &JsValue::from_str(reason));
+        }
+        self.debug(event.kind.as_str());
+        // A copy: a callback may subscribe or unsubscribe while we iterate.
+        let subscribers: Vec<Function> = self
+            .subscribers
+            .borrow()
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in subscribers {
+            if f.call1(&JsValue::NULL, &obj).is_err() {
+                self.debug("an onChange callback threw; the others still run");
+            }
+        }
+    }
+
+    fn persist(&self) {
+        if !self.store.persistent() {
+            return;
+        }
+        let (record, user) = {
+            let m = self.machine.borrow();
+            (m.record(), m.user().cloned())
+        };
+        let Some(record) = record else {
+            self.store.remove();
+            return;
+        };
+        let obj = Object::new();
+        set(&obj, "v", &JsValue::from(1));
+        set(&obj, "token", &JsValue::from_str(record.value.expose()));
+        set(&obj, "expiresAt", &opt_num(record.expires_at));
+        set(&obj, "lifetime", &opt_num(record.lifetime));
+        set(&obj, "user", &user.unwrap_or(JsValue::NULL));
+        match JSON::stringify(&obj).ok().and_then(|s| s.as_string()) {
+            Some(s) => self.store.set(&s),
+            None => self.debug("the user object cannot be stored as JSON"),
+        }
+    }
+
+    fn load(&self) -> Option<(TokenRecord, Option<JsValue>)> {
+        let text = self.store.get()?;
+        let v = JSON::parse(&text).ok()?;
+        let get = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        if get("v").as_f64() != Some(1.0) {
+            return None;
+        }
+        let token = get("token").as_string().filter(|t| !t.is_empty())?;
+        let num = |k: &str| {
+            get(k)
+                .as_f64()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .map(|n| n as u64)
+        };
+        let user = get("user");
+        Some((
+            TokenRecord {
+                value: Secret::new(token),
+                expires_at: num("expiresAt"),
+                lifetime: num("lifetime"),
+            },
+            user.is_object().then_some(user),
+        ))
+    }
+
+    fn session(&self) -> JsValue {
+        let m = self.machine.borrow();
+        let Some(t) = m.token() else {
+            return JsValue::NULL;
+        };
+        let obj = Object::new();
+        set(&obj, "accessToken", &JsValue::from_str(t.value.expose()));
+        set(&obj, "user", &m.user().cloned().unwrap_or(JsValue::NULL));
+        set(&obj, "expiresAt", &opt_num(t.expires_at));
+        obj.into()
+    }
+
+    async fn call(
+        &self,
+        endpoint: Endpoint,
+        body: Option<&str>,
+        bearer: Option<&Secret>,
+    ) -> Result<(Reply, BodyFacts), AuthError> {
+        let (method, url) = match endpoint {
+            Endpoint::Login => ("POST", self.cfg.login.as_str()),
+            Endpoint::Refresh => ("POST", self.cfg.refresh.as_str()),
+            Endpoint::Logout => ("POST", self.cfg.logout.as_str()),
+            Endpoint::User => ("GET", self.cfg.user.as_deref().unwrap_or_default()),
+        };
+        let extra = Extra {
+            bearer,
+            csrf: self.csrf(method),
+        };
+        let reply = http::call(method, url, body, &extra, self.cfg.timeout_ms).await?;
+        let facts = http::facts(&reply.json, &self.cfg.fields);
+        Ok((reply, facts))
+    }
+
+    /// One refresh outside the session machine, only to obtain a Bearer that lets a login or
+    /// logout past Django's CSRF check (a valid Bearer header skips it).
+    async fn bearer_from_cookie(&self) -> Option<Secret> {
+        let (reply, facts) = self.call(Endpoint::Refresh, Some("{}"), None).await.ok()?;
+        if classify(Endpoint::Refresh, reply.status, &facts) != Verdict::Ok {
+            return None;
+        }
+        Grant::from_facts(&facts, reply.status)
+            .ok()
+            .map(|g| g.token)
+    }
+
+    /// GET the user endpoint with `bearer`.
+    async fn fetch_user(&self, bearer: &Secret) -> Option<JsValue> {
+        self.cfg.user.as_ref()?;
+        let (reply, _) = self.call(Endpoint::User, None, Some(bearer)).await.ok()?;
+        ((200..300).contains(&reply.status) && reply.json.is_object()).then_some(reply.json)
+    }
+
+    /// Fills in the user when the session has a token but no user.
+    async fn ensure_user(&self) {
+        let token = {
+            let m = self.machine.borrow();
+            if m.user().is_some() {
+                return;
+            }
+            m.token().map(|t| t.value.clone())
+        };
+        if let Some(token) = token {
+            let user = self.fetch_user(&token).await;
+            let mut m = self.machine.borrow_mut();
+            // Only if the session is still the one the user was fetched for.
+            if user.is_some() && m.token().is_some_and(|t| t.value == token) {
+                m.set_user(user);
+            }
+            drop(m);
+            self.step();
+        }
+    }
+
+    async fn login(self: Rc<Self>, credentials: JsValue) -> Result<JsValue, AuthError> {
+        if !credentials.is_object() {
+            return Err(AuthError::config(
+                "credentials",
+                "must be an object such as { username, password }",
+            ));
+        }
+        let body = JSON::stringify(&credentials)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| AuthError::config("credentials", "cannot be sent as JSON"))?;
+        let mut bearer = None;
+        for attempt in 0..2 {
+            let (reply, facts) = self
+                .call(Endpoint::Login, Some(&body), bearer.as_ref())
+                .await?;
+            match classify(Endpoint::Login, reply.status, &facts) {
+                Verdict::Ok => {
+                    let grant = Grant::from_facts(&facts, reply.status)?;
+                    let mut user = http::user_of(&reply.json, &self.cfg.fields);
+                    if user.is_none() {
+                        user = self.fetch_user(&grant.token).await;
+                    }
+                    self.machine
+                        .borrow_mut()
+                        .login_succeeded(&grant, user, now());
+                    self.step();
+                    return Ok(self.session());
+                }
+                // An alive HttpOnly access cookie made Django check CSRF (or was refused):
+                // get a fresh token from the refresh cookie and resend with it as Bearer.
+                v @ (Verdict::Csrf | Verdict::StaleCredential) if attempt == 0 => {
+                    self.debug("login: the access cookie got in the way; retrying with a Bearer");
+                    bearer = self.bearer_from_cookie().await;
+                    if bearer.is_none() {
+                        return Err(error_for(Endpoint::Login, v, reply.status, &facts));
+                    }
+                }
+                v => return Err(error_for(Endpoint::Login, v, reply.status, &facts)),
+            }
+        }
+        Err(AuthError::new(ErrorCode::Server, "login failed"))
+    }
+
+    /// The shared refresh promise: joins the flight in flight or starts one.
+    fn shared_refresh(self: &Rc<Self>) -> Result<Promise, AuthError> {
+        let ticket = self.machine.borrow_mut().begin_refresh();
+        match ticket {
+            Ticket::Start(id) => Ok(self.launch(id)),
+            Ticket::Join(id) => match &*self.flight.borrow() {
+                Some((f, p)) if *f == id => Ok(p.clone()),
+                _ => Err(AuthError::new(ErrorCode::Server, "refresh state lost")),
+            },
+            Ticket::Refused => Err(AuthError::new(
+                ErrorCode::SessionExpired,
+                "signed out: sign in again",
+            )),
+        }
+    }
+
+    /// Sends the refresh request of flight `id`; every waiter shares the returned promise.
+    fn launch(self: &Rc<Self>, id: FlightId) -> Promise {
+        let me = self.clone();
+        let promise = future_to_promise(async move {
+            let result = me.run_flight(id).await;
+            {
+                let mut slot = me.flight.borrow_mut();
+                if slot.as_ref().is_some_and(|(f, _)| *f == id) {
+                    *slot = None;
+                }
+            }
+            Ok(result.unwrap_or_else(|e| to_js(&e)))
+        });
+        *self.flight.borrow_mut() = Some((id, promise.clone()));
+        promise
+    }
+
+    async fn run_flight(&self, id: FlightId) -> Result<JsValue, AuthError> {
+        let outcome = match self.call(Endpoint::Refresh, Some("{}"), None).await {
+            Ok((reply, facts)) => match classify(Endpoint::Refresh, reply.status, &facts) {
+                Verdict::Ok => {
+                    Grant::from_facts(&facts, reply.status).map_err(|e| (Failure::Transient, e))
+                }
+                v => Err((
+                    if v == Verdict::Rejected {
+                        Failure::Rejected
+                    } else {
+                        Failure::Transient
+                    },
+                    error_for(Endpoint::Refresh, v, reply.status, &facts),
+                )),
+            },
+            Err(e) => Err((Failure::Transient, e)),
+        };
+        let applied = match &outcome {
+            Ok(grant) => {
+                // A session without a user (restored from the cookie): look it up first, so
+                // that the `signedIn` event and the session carry it.
+                let user = if self.machine.borrow().user().is_none() {
+                    self.fetch_user(&grant.token).await
+                } else {
+                    None
+                };
+                self.machine
+                    .borrow_mut()
+                    .refresh_succeeded(id, grant, user, now())
+            }
+            Err((failure, _)) => self
+                .machine
+                .borrow_mut()
+                .refresh_failed(id, *failure, now()),
+        };
+        self.step();
+        match (applied, outcome) {
+            (Applied::Yes, Ok(_)) => Ok(self.session()),
+            (Applied::Yes, Err((_, e))) => Err(e),
+            // A login or logout happened meanwhile: the result was dropped.
+            (Applied::Stale, _) => {
+                if self.machine.borrow().live_token(now()).is_some() {
+                    Ok(self.session())
+                } else {
+                    Err(AuthError::new(
+                        ErrorCode::SessionExpired,
+                        "signed out while the refresh was in flight",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Waits for the shared refresh; `Ok(session)` or `Err(AuthError object)`.
+    async fn refreshed(self: Rc<Self>) -> Result<JsValue, JsValue> {
+        let promise = self.shared_refresh()?;
+        let v = JsFuture::from(promise).await?;
+        if v.is_instance_of::<js_sys::Error>() {
+            Err(v)
+        } else {
+            Ok(v)
+        }
+    }
+
+    async fn restore(self: Rc<Self>) -> Result<JsValue, JsValue> {
+        let at = now();
+        if self.machine.borrow().live_token(at).is_some() {
+            self.ensure_user().await;
+            return Ok(self.session());
+        }
+        if let Some((record, mut user)) = self.load() {
+            if record.expires_at.is_none_or(|e| e > at) {
+                if user.is_none() {
+                    user = self.fetch_user(&record.value).await;
+                }
+                let adopted = self
+                    .machine
+                    .borrow_mut()
+                    .restore_record(record, user, now());
+                self.step();
+                if adopted {
+                    return Ok(self.session());
+                }
+            }
+            self.store.remove();
+        }
+        match self.clone().refreshed().await {
+            Ok(session) => Ok(session),
+            Err(e) if code_of(&e).as_deref() == Some(ErrorCode::SessionExpired.as_str()) => {
+                Ok(JsValue::NULL)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn server_logout(self: Rc<Self>, mut bearer: Option<Secret>) -> JsValue {
+        let mut result = (false, None::<String>);
+        for _attempt in 0..3 {
+            let (reply, facts) = match self
+                .call(Endpoint::Logout, Some("{}"), bearer.as_ref())
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    result = (false, Some(e.message.into_owned()));
+                    break;
+                }
+            };
+            match classify(Endpoint::Logout, reply.status, &facts) {
+                Verdict::Ok => {
+                    result = (true, outcome::logout_warning(&facts));
+                    break;
+                }
+                // A Bearer the server refused: resend without it.
+                Verdict::StaleCredential if bearer.is_some() => bearer = None,
+                // The HttpOnly access cookie triggered Django's CSRF check (or was refused):
+                // obtain a Bearer from the refresh cookie, which skips the check.
+                v @ (Verdict::Csrf | Verdict::StaleCredential) => {
+                    bearer = self.bearer_from_cookie().await;
+                    if bearer.is_none() {
+                        let e = error_for(Endpoint::Logout, v, reply.status, &facts);
+                        result = (
+                            false,
+                            Some(e.detail.unwrap_or_else(|| e.message.into_owned())),
+                        );
+                        break;
+                    }
+                }
+                v => {
+                    let e = error_for(Endpoint::Logout, v, reply.status, &facts);
+                    result = (
+                        false,
+                        Some(e.detail.unwrap_or_else(|| e.message.into_owned())),
+                    );
+                    break;
+                }
+            }
+        }
+        let obj = Object::new();
+        set(&obj, "serverConfirmed", &JsValue::from_bool(result.0));
+        if let Some(w) = result.1 {
+            set(&obj, "warning", &JsValue::from_str(&w));
+        }
+        obj.into()
+    }
+
+    async fn fetch(
+        self: Rc<Self>,
+        input: JsValue,
+        init: Option<Object>,
+    ) -> Result<Response, AuthError> {
+        let base = self.request(&input, init.as_ref())?;
+        let url = base.url();
+        let caller_signal = Some(base.signal());
+        if !self.cfg.is_authorized(&url)
+            || self.cfg.is_auth_endpoint(&url)
+            || base.headers().has("Authorization").unwrap_or(false)
+        {
+            // Not ours to authorise: sent as the caller built it.
+            let guard = Abort::new(self.cfg.timeout_ms, caller_signal)?;
+            let req = with_init(&base, &RequestInit::new(), &guard)?;
+            let res = guard.fetch(&req).await?;
+            guard.disarm();
+            return Ok(res);
+        }
+        // Credentials: "include" unless the caller chose.
+        let include = !init
+            .as_ref()
+            .is_some_and(|i| Reflect::has(i, &JsValue::from_str("credentials")).unwrap_or(false))
+            && !input.is_instance_of::<Request>();
+
+        if self.machine.borrow().wants_refresh_before_send(now()) {
+            self.debug("fetch: token expired, refreshing first");
+            let _ = self.clone().refreshed().await;
+        }
+        let first = self.send_api(&base, include).await?;
+        if first.1.status() != 401 {
+            return Ok(first.1);
+        }
+        let decision = self.machine.borrow().unauthorized(first.0);
+        match decision {
+            Retry::No => Ok(first.1),
+            Retry::WithCurrent => Ok(self.send_api(&base, include).await?.1),
+            Retry::AfterRefresh => {
+                self.debug("fetch: 401, refreshing and retrying once");
+                match self.clone().refreshed().await {
+                    Ok(_) => Ok(self.send_api(&base, include).await?.1),
+                    Err(_) => Ok(first.1),
+                }
+            }
+        }
+    }
+
+    /// The caller's request, with relative URLs resolved against `baseUrl`.
+    fn request(&self, input: &JsValue, init: Option<&Object>) -> Result<Request, AuthError> {
+        let invalid = |e: JsValue| {
+            let mut m = String::from("invalid fetch input: ");
+            if let Some(s) = e
+                .dyn_ref::<js_sys::Error>()
+                .and_then(|e| e.message().as_string())
+            {
+                m.push_str(&s);
+            }
+            AuthError {
+                code: ErrorCode::Config,
+                message: m.into(),
+                status: None,
+                detail: None,
+            }
+        };
+        let default_init = Object::new();
+        let init: &RequestInit = init.unwrap_or(&default_init).unchecked_ref();
+        if let Some(req) = input.dyn_ref::<Request>() {
+            return Request::new_with_request_and_init(req, init).map_err(invalid);
+        }
+        // A string or a URL object.
+        let text = if input.is_string() {
+            input.as_string().unwrap_or_default()
+        } else {
+            js_sys::JsString::from(input.clone()).into()
+        };
+        let url =
+            http::resolve(&text, &self.cfg.base).ok_or_else(|| invalid(JsValue::UNDEFINED))?;
+        Request::new_with_str_and_init(&url, init).map_err(invalid)
+    }
+
+    /// Sends a copy of `base` with the current token. Returns the generation it was sent with.
+    async fn send_api(
+        &self,
+        base: &Request,
+        include: bool,
+    ) -> Result<(Option<u64>, Response), AuthError> {
+        let (gen, token) = {
+            let m = self.machine.borrow();
+            match m.live_token(now()) {
+                Some(t) => (Some(t.gen), Some(t.value.clone())),
+                None => (None, None),
+            }
+        };
+        let headers = Headers::new_with_headers(&base.headers())
+            .map_err(|_| AuthError::new(ErrorCode::Config, "invalid headers"))?;
+        Extra {
+            bearer: token.as_ref(),
+            csrf: self.csrf(&base.method()),
+        }
+        .apply(&headers)?;
+        let guard = Abort::new(self.cfg.timeout_ms, Some(base.signal()))?;
+        let init = RequestInit::new();
+        init.set_headers(&headers);
+        if include {
+            init.set_credentials(RequestCredentials::Include);
+        }
+        let copy = base
+            .clone()
+            .map_err(|_| AuthError::new(ErrorCode::Config, "the request body was already used"))?;
+        let req = with_init(&copy, &init, &guard)?;
+        let res = guard.fetch(&req).await?;
+        guard.disarm();
+        Ok((gen, res))
+    }
+}
+
+/// `new Request(base, init)` with the guard's signal.
+fn with_init(base: &Request, init: &RequestInit, guard: &Abort) -> Result<Request, AuthError> {
+    init.set_signal(Some(&guard.signal()));
+    Request::new_with_request_and_init(base, init)
+        .map_err(|_| AuthError::new(ErrorCode::Config, "invalid fetch input"))
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn opt_num(v: Option<u64>) -> JsValue {
+    v.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64))
+}

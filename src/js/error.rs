@@ -1,0 +1,43 @@
+//! `AuthError` → a real JavaScript `Error` with `name`, `code`, `status` and `detail`.
+
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+use crate::core::error::AuthError;
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Builds the JS error: `err instanceof Error`, `err.name === "AuthError"`.
+pub fn to_js(e: &AuthError) -> JsValue {
+    let err: JsValue = js_sys::Error::new(&e.message).into();
+    set(&err, "name", &JsValue::from_str("AuthError"));
+    set(&err, "code", &JsValue::from_str(e.code()));
+    set(
+        &err,
+        "status",
+        &e.status.map_or(JsValue::UNDEFINED, JsValue::from),
+    );
+    set(
+        &err,
+        "detail",
+        &e.detail
+            .as_deref()
+            .map_or(JsValue::UNDEFINED, JsValue::from_str),
+    );
+    err
+}
+
+/// The `code` of a JS value thrown or rejected by the SDK.
+pub fn code_of(v: &JsValue) -> Option<String> {
+    Reflect::get(v, &JsValue::from_str("code"))
+        .ok()?
+        .as_string()
+}
+
+impl From<AuthError> for JsValue {
+    fn from(e: AuthError) -> JsValue {
+        to_js(&e)
+    }
+}

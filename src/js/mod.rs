@@ -1,0 +1,72 @@
+//! The `#[wasm_bindgen]` surface: the `AuthClient` class, config parsing, errors as JS
+//! `Error`s, and the TypeScript declarations of the public types.
+
+mod client;
+mod config;
+mod error;
+
+pub use client::AuthClient;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** `new AuthClient(config)`. Only `baseUrl` is required. */
+export interface AuthConfig {
+  /** Absolute URL of the API; endpoint paths and relative `fetch` URLs resolve against it. */
+  baseUrl: string;
+  /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths. `user: null` disables the user look-up. */
+  endpoints?: { login?: string; refresh?: string; logout?: string; user?: string | null };
+  /** Where the access token lives. Default `"memory"`. The refresh token is never stored by the SDK. */
+  storage?: "memory" | "localStorage" | "sessionStorage";
+  /** Web Storage key and cross-tab channel name. Default `"tokenward"`. */
+  storageKey?: string;
+  /** CSRF cookie and header, or `false`. Default `{ cookie: "csrftoken", header: "X-CSRFToken" }`. */
+  csrf?: { cookie?: string; header?: string } | false;
+  /** Refresh this long before the access token expires. Default 30000. */
+  refreshLeewayMs?: number;
+  /** Per-request timeout. Default 15000. */
+  timeoutMs?: number;
+  /** Coordinate refresh and sign-in/out across tabs. Default `true`. */
+  crossTab?: boolean;
+  /** The only origins that receive the access token. Default: the origin of `baseUrl`. */
+  authorizedOrigins?: string[];
+  /** Response field names. */
+  fields?: { access?: string; accessExpiration?: string; user?: string };
+  /** `console.debug` traces; never prints a token. */
+  debug?: boolean;
+}
+
+export interface Session {
+  accessToken: string;
+  user: Record<string, unknown> | null;
+  /** ms since the epoch, on this client's clock. */
+  expiresAt: number | null;
+}
+
+export interface LogoutResult {
+  /** The server answered 2xx. */
+  serverConfirmed: boolean;
+  /** The server's detail when it revoked nothing, or why it could not be reached. */
+  warning?: string;
+}
+
+export interface AuthEvent {
+  type: "signedIn" | "refreshed" | "signedOut" | "expired";
+  user: Record<string, unknown> | null;
+  source: "this_tab" | "other_tab";
+  reason?: string;
+}
+
+export type AuthErrorCode =
+  | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
+  | "aborted" | "server" | "bad_response" | "storage";
+
+/** Every rejection of the SDK: `name === "AuthError"`. */
+export interface AuthError extends Error {
+  name: "AuthError";
+  code: AuthErrorCode;
+  status?: number;
+  detail?: string;
+}
+"#;

@@ -1,0 +1,13 @@
+//! The browser shell's I/O: the only code that touches `web-sys`. Each piece is small and
+//! owns one browser API: [`http`] (fetch with timeout and abort), [`storage`] (Web Storage
+//! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`log`].
+
+pub mod http;
+pub mod log;
+pub mod storage;
+pub mod timer;
+
+/// `Date.now()` as whole ms (the session machine's clock).
+pub fn now() -> u64 {
+    js_sys::Date::now() as u64
+}

@@ -1,0 +1,43 @@
+//! A `setTimeout` that is cleared when dropped (as gloo-timers' `Timeout`).
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// Longest delay `setTimeout` honours (2³¹−1 ms); longer ones fire at once.
+const MAX_DELAY_MS: u64 = 0x7fff_ffff;
+
+/// A pending callback. Dropping it cancels the callback.
+pub struct Timeout {
+    id: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Calls `f` after `ms` milliseconds (capped at 2³¹−1), unless dropped first.
+    pub fn new(ms: u64, f: impl FnOnce() + 'static) -> Timeout {
+        let callback = Closure::once(f);
+        let id = set_timeout(
+            callback.as_ref().unchecked_ref(),
+            ms.min(MAX_DELAY_MS) as f64,
+        );
+        Timeout {
+            id,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}

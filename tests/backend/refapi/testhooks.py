@@ -1,0 +1,75 @@
+"""Test hooks, mounted at /test/ only with TEST_HOOKS=1. Never part of a real deployment."""
+import threading
+from collections import Counter
+
+from django.conf import settings
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework_simplejwt.exceptions import TokenError
+
+from .auth import REVOKED_JTIS
+
+_lock = threading.Lock()
+_counts = Counter()
+
+
+class CountingMiddleware:
+    """Counts requests as ``"METHOD /path/"`` and ``"METHOD /path/ STATUS"``, /test/ excluded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/test/"):
+            key = f"{request.method} {request.path}"
+            with _lock:
+                _counts[key] += 1
+                _counts[f"{key} {response.status_code}"] += 1
+        return response
+
+
+def _hook(view):
+    return api_view(["GET", "POST"])(authentication_classes([])(permission_classes([AllowAny])(view)))
+
+
+@_hook
+def info(request):
+    return Response({"config": settings.CONFIG, "accessLifetime": settings.ACCESS_LIFETIME})
+
+
+@_hook
+def counters(request):
+    with _lock:
+        return Response(dict(_counts))
+
+
+@_hook
+def reset_counters(request):
+    with _lock:
+        _counts.clear()
+    return Response({})
+
+
+@_hook
+def revoke_access(request):
+    """POST {"token": "<access jwt>"}: the API rejects that access token from now on."""
+    try:
+        token = AccessToken(request.data.get("token", ""))
+    except TokenError as e:
+        return Response({"detail": str(e)}, status=400)
+    REVOKED_JTIS.add(token["jti"])
+    return Response({"revoked": token["jti"]})
+
+
+@_hook
+def echo(request):
+    """What arrived: whether an Authorization header came, and which cookie names."""
+    return Response(
+        {
+            "authorization": "HTTP_AUTHORIZATION" in request.META,
+            "cookies": sorted(request.COOKIES.keys()),
+        }
+    )

@@ -1,0 +1,412 @@
+//! Browser tests: the exported `AuthClient` in headless Chromium against the real reference
+//! backend (dj-rest-auth + simplejwt), cross-origin with credentials.
+//!
+//! Run them with `scripts/test.sh browser`, which starts the backend in each of the three
+//! configurations (a, b, c) in turn and runs this file once per configuration. By hand:
+//!
+//! ```sh
+//! TOKENWARD_CONFIG=c TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=4 tests/backend/serve.sh 8001 &
+//! WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver \
+//!   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+//!   cargo test --target wasm32-unknown-unknown --test browser
+//! ```
+//!
+//! The test page must be served from `http://127.0.0.1:8000` (the backend's CORS origin);
+//! `TOKENWARD_BACKEND` (compile time) overrides the backend URL.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Promise, Reflect, JSON};
+use tokenward::js::AuthClient;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BACKEND: &str = match option_env!("TOKENWARD_BACKEND") {
+    Some(b) => b,
+    None => "http://127.0.0.1:8001",
+};
+/// The same server under another origin: must never receive the token.
+const FOREIGN: &str = "http://localhost:8001";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn raw_fetch(url: &str, init: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: f64);
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn obj(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_str(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+async fn sleep(ms: u32) {
+    let p = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms as f64));
+    JsFuture::from(p).await.unwrap();
+}
+
+/// A hook of the backend (`/test/...`), by plain fetch.
+async fn hook(path: &str, body: Option<&str>) -> JsValue {
+    let init = match body {
+        Some(b) => {
+            let i = obj(r#"{"method":"POST","headers":{"Content-Type":"application/json"}}"#);
+            Reflect::set(&i, &"body".into(), &b.into()).unwrap();
+            i
+        }
+        None => obj("{}"),
+    };
+    let res: web_sys::Response = JsFuture::from(raw_fetch(&format!("{BACKEND}{path}"), &init))
+        .await
+        .expect("backend reachable")
+        .unchecked_into();
+    JsFuture::from(res.json().unwrap()).await.unwrap()
+}
+
+async fn backend_config() -> String {
+    get_str(&hook("/test/info/", None).await, "config").unwrap()
+}
+
+async fn reset_counters() {
+    hook("/test/counters/reset/", Some("{}")).await;
+}
+
+async fn count(key: &str) -> u32 {
+    get(&hook("/test/counters/", None).await, key)
+        .as_f64()
+        .unwrap_or(0.0) as u32
+}
+
+const REFRESH_POST: &str = "POST /dj-rest-auth/token/refresh/";
+
+fn client_with(extra: &str) -> AuthClient {
+    let cfg = format!(r#"{{"baseUrl":"{BACKEND}"{extra}}}"#);
+    AuthClient::new(obj(&cfg)).expect("valid config")
+}
+
+fn client() -> AuthClient {
+    client_with("")
+}
+
+async fn ok(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "rejected: {:?} {:?} {:?}",
+            get_str(&e, "code"),
+            get_str(&e, "message"),
+            get_str(&e, "detail")
+        ),
+    }
+}
+
+async fn err(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => panic!("expected a rejection, got {v:?}"),
+        Err(e) => e,
+    }
+}
+
+async fn login(c: &AuthClient) -> JsValue {
+    ok(c.login(obj(r#"{"username":"demo","password":"tokenward-demo"}"#))).await
+}
+
+async fn fetch(c: &AuthClient, url: &str) -> web_sys::Response {
+    ok(c.fetch(url.into(), None)).await.unchecked_into()
+}
+
+async fn body(res: &web_sys::Response) -> JsValue {
+    JsFuture::from(res.json().unwrap()).await.unwrap()
+}
+
+fn document_cookie() -> String {
+    let doc = get(&js_sys::global(), "document");
+    get_str(&doc, "cookie").unwrap_or_default()
+}
+
+/// Signs the browser out at the server, whatever state the cookies are in.
+async fn sign_out_everywhere() {
+    let c = client();
+    ok(c.logout()).await;
+}
+
+// ---------------------------------------------------------------- tests
+
+#[wasm_bindgen_test]
+async fn login_keeps_the_refresh_token_out_of_reach_of_scripts() {
+    let c = client();
+    let session = login(&c).await;
+    let token = get_str(&session, "accessToken").unwrap();
+    assert_eq!(token.split('.').count(), 3, "a JWT");
+    assert_eq!(c.access_token().as_deref(), Some(token.as_str()));
+    assert!(c.is_authenticated());
+    assert_eq!(get_str(&c.user(), "username").as_deref(), Some("demo"));
+    assert!(c.expires_at().unwrap() > js_sys::Date::now());
+    assert!(get(&session, "expiresAt").as_f64().is_some());
+    // The HttpOnly cookies are invisible to scripts...
+    let cookies = document_cookie();
+    assert!(!cookies.contains("refresh_token"), "{cookies}");
+    assert!(!cookies.contains(&token));
+    // ...and no SDK value carries a refresh token.
+    assert!(get(&session, "refresh").is_undefined());
+    // ...but the browser holds the refresh cookie: a client with no token refreshes from it.
+    let other = client();
+    let s2 = ok(other.refresh()).await;
+    assert!(get_str(&s2, "accessToken").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn fetch_attaches_the_bearer_and_returns_the_user() {
+    let c = client();
+    login(&c).await;
+    let res = fetch(&c, "/api/me/").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        get_str(&body(&res).await, "username").as_deref(),
+        Some("demo")
+    );
+    let echo = body(&fetch(&c, "/test/echo/").await).await;
+    assert_eq!(get(&echo, "authorization").as_bool(), Some(true));
+    // An unsafe call: POST with a JSON body.
+    let init = obj(
+        r#"{"method":"POST","headers":{"Content-Type":"application/json"},"body":"{\"name\":\"pen\"}"}"#,
+    );
+    let res: web_sys::Response = ok(c.fetch("/api/items/".into(), Some(init.unchecked_into())))
+        .await
+        .unchecked_into();
+    assert_eq!(res.status(), 201);
+    assert_eq!(get_str(&body(&res).await, "name").as_deref(), Some("pen"));
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_token_is_refreshed_from_the_cookie_and_the_request_retried() {
+    let c = client();
+    login(&c).await;
+    let before = c.access_token().unwrap();
+    // The server stops accepting the token the client rightly believes valid.
+    hook(
+        "/test/revoke-access/",
+        Some(&format!(r#"{{"token":"{before}"}}"#)),
+    )
+    .await;
+    reset_counters().await;
+    // A POST with a body, to prove the retry resends it.
+    let init = obj(
+        r#"{"method":"POST","headers":{"Content-Type":"application/json"},"body":"{\"name\":\"cup\"}"}"#,
+    );
+    let res: web_sys::Response = ok(c.fetch("/api/items/".into(), Some(init.unchecked_into())))
+        .await
+        .unchecked_into();
+    assert_eq!(res.status(), 201);
+    assert_eq!(get_str(&body(&res).await, "name").as_deref(), Some("cup"));
+    assert_eq!(count(REFRESH_POST).await, 1);
+    assert_eq!(count("POST /api/items/ 401").await, 1);
+    assert_eq!(count("POST /api/items/ 201").await, 1);
+    assert_ne!(c.access_token().unwrap(), before);
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_token_is_refreshed_transparently() {
+    let lifetime = get(&hook("/test/info/", None).await, "accessLifetime")
+        .as_f64()
+        .unwrap();
+    assert!(lifetime <= 10.0, "run with a short ACCESS_LIFETIME_SECONDS");
+    let c = client_with(r#","refreshLeewayMs":0"#);
+    let first = get_str(&login(&c).await, "accessToken").unwrap();
+    sleep((lifetime * 1000.0) as u32 + 300).await;
+    let res = fetch(&c, "/api/me/").await;
+    assert_eq!(res.status(), 200);
+    assert_ne!(c.access_token().unwrap(), first);
+}
+
+#[wasm_bindgen_test]
+async fn twenty_concurrent_refresh_callers_share_one_request() {
+    let c = client();
+    login(&c).await;
+    reset_counters().await;
+    let calls: Vec<Promise> = (0..20).map(|_| c.refresh()).collect();
+    let all = js_sys::Promise::all(&calls.into_iter().collect::<js_sys::Array>());
+    let sessions: js_sys::Array = ok(all).await.unchecked_into();
+    let first = get_str(&sessions.get(0), "accessToken");
+    assert!(sessions.iter().all(|s| get_str(&s, "accessToken") == first));
+    assert_eq!(count(REFRESH_POST).await, 1);
+}
+
+#[wasm_bindgen_test]
+async fn logout_ends_the_session_here_and_at_the_server() {
+    let c = client();
+    login(&c).await;
+    let events = js_sys::Array::new();
+    let sink = events.clone();
+    let cb = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        sink.push(&get(&e, "type"));
+    });
+    let _unsubscribe = c.on_change(cb.as_ref().clone().unchecked_into());
+    let result = c.logout();
+    // Cleared and announced before the server answers.
+    assert!(!c.is_authenticated());
+    assert_eq!(c.access_token(), None);
+    assert!(c.user().is_null());
+    assert_eq!(events.get(0).as_string().as_deref(), Some("signedOut"));
+    let result = ok(result).await;
+    assert_eq!(get(&result, "serverConfirmed").as_bool(), Some(true));
+    let warning = get_str(&result, "warning");
+    if backend_config().await == "a" {
+        assert!(warning
+            .unwrap()
+            .starts_with("Neither cookies or blacklist are enabled"));
+    } else {
+        assert_eq!(warning, None);
+    }
+    let e = err(c.refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+    assert!(!c.is_authenticated());
+    // The server cleared the cookies: a client with a fresh state cannot refresh either.
+    let fresh = client();
+    let e = err(fresh.refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+    assert_eq!(get(&e, "status").as_f64(), Some(401.0));
+    assert!(ok(fresh.restore()).await.is_null());
+}
+
+#[wasm_bindgen_test]
+async fn logout_without_a_token_still_clears_the_server_cookies() {
+    // After a reload with in-memory tokens the SDK holds nothing, but in configs b and c the
+    // HttpOnly access cookie is alive and makes Django check CSRF on logout.
+    login(&client()).await;
+    let reloaded = client();
+    let result = ok(reloaded.logout()).await;
+    assert_eq!(
+        get(&result, "serverConfirmed").as_bool(),
+        Some(true),
+        "{result:?}"
+    );
+    let e = err(client().refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+}
+
+#[wasm_bindgen_test]
+async fn login_succeeds_while_an_access_cookie_is_alive() {
+    login(&client()).await;
+    // A second login from a fresh page: in b and c the access cookie triggers the CSRF check.
+    let c = client();
+    let s = login(&c).await;
+    assert!(get_str(&s, "accessToken").is_some());
+    assert_eq!(fetch(&c, "/api/me/").await.status(), 200);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_password_is_invalid_credentials_with_the_servers_detail() {
+    sign_out_everywhere().await;
+    let c = client();
+    let e = err(c.login(obj(r#"{"username":"demo","password":"nope"}"#))).await;
+    assert!(e.is_instance_of::<js_sys::Error>());
+    assert_eq!(get_str(&e, "name").as_deref(), Some("AuthError"));
+    assert_eq!(get_str(&e, "code").as_deref(), Some("invalid_credentials"));
+    assert_eq!(get(&e, "status").as_f64(), Some(400.0));
+    assert_eq!(
+        get_str(&e, "detail").as_deref(),
+        Some("Unable to log in with provided credentials.")
+    );
+    assert!(!c.is_authenticated());
+    let e = err(c.login(obj(r#"{"username":"demo"}"#))).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("invalid_credentials"));
+    assert_eq!(
+        get_str(&e, "detail").as_deref(),
+        Some("password: This field is required.")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_token_goes_only_to_authorized_origins() {
+    let c = client();
+    login(&c).await;
+    let own = body(&fetch(&c, "/test/echo/").await).await;
+    assert_eq!(get(&own, "authorization").as_bool(), Some(true));
+    let foreign = body(&fetch(&c, &format!("{FOREIGN}/test/echo/")).await).await;
+    assert_eq!(get(&foreign, "authorization").as_bool(), Some(false));
+    // Allowing the other origin explicitly sends it there too.
+    let both = client_with(&format!(
+        r#","authorizedOrigins":["{BACKEND}","{FOREIGN}/"]"#
+    ));
+    ok(both.refresh()).await;
+    let echo = body(&fetch(&both, &format!("{FOREIGN}/test/echo/")).await).await;
+    assert_eq!(get(&echo, "authorization").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn config_errors_name_the_key() {
+    let cases = [
+        (r#"{}"#, "baseUrl"),
+        (r#"{"baseUrl": "/relative"}"#, "baseUrl"),
+        (r#"{"baseUrl": 5}"#, "baseUrl"),
+        (r#"{"baseUrl": "http://x", "timeout": 5}"#, "timeout"),
+        (r#"{"baseUrl": "http://x", "timeoutMs": "5"}"#, "timeoutMs"),
+        (r#"{"baseUrl": "http://x", "timeoutMs": 0}"#, "timeoutMs"),
+        (
+            r#"{"baseUrl": "http://x", "refreshLeewayMs": -1}"#,
+            "refreshLeewayMs",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "storage": "cookies"}"#,
+            "storage",
+        ),
+        (r#"{"baseUrl": "http://x", "crossTab": "yes"}"#, "crossTab"),
+        (
+            r#"{"baseUrl": "http://x", "endpoints": {"logon": "/x/"}}"#,
+            "endpoints.logon",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "endpoints": {"login": 1}}"#,
+            "endpoints.login",
+        ),
+        (r#"{"baseUrl": "http://x", "csrf": true}"#, "csrf"),
+        (
+            r#"{"baseUrl": "http://x", "authorizedOrigins": "http://x"}"#,
+            "authorizedOrigins",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "authorizedOrigins": ["nope"]}"#,
+            "authorizedOrigins",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "fields": {"token": "t"}}"#,
+            "fields.token",
+        ),
+        (r#"{"baseUrl": "http://x", "debug": 1}"#, "debug"),
+        (r#""http://x""#, "config"),
+    ];
+    for (cfg, key) in cases {
+        let e = match AuthClient::new(obj(cfg)) {
+            Ok(_) => panic!("accepted {cfg}"),
+            Err(e) => e,
+        };
+        assert!(e.is_instance_of::<js_sys::Error>(), "{cfg}");
+        assert_eq!(get_str(&e, "name").as_deref(), Some("AuthError"));
+        assert_eq!(get_str(&e, "code").as_deref(), Some("config"), "{cfg}");
+        let message = get_str(&e, "message").unwrap();
+        assert!(message.starts_with(key), "{cfg}: {message}");
+    }
+    // Every documented key with a valid value is accepted.
+    let all = r#"{"baseUrl":"http://x/api","endpoints":{"login":"/l/","refresh":"/r/","logout":"/o/","user":null},
+        "storage":"sessionStorage","storageKey":"k","csrf":{"cookie":"c","header":"h"},"refreshLeewayMs":0,
+        "timeoutMs":1,"crossTab":false,"authorizedOrigins":["http://x"],"fields":{"access":"a","accessExpiration":"e","user":"u"},
+        "debug":false}"#;
+    assert!(AuthClient::new(obj(all)).is_ok());
+    assert!(AuthClient::new(obj(
+        r#"{"baseUrl":"http://x","csrf":false,"storage":"memory"}"#
+    ))
+    .is_ok());
+}
