@@ -410,3 +410,83 @@ fn config_errors_name_the_key() {
     ))
     .is_ok());
 }
+
+fn set_document_cookie(value: &str) {
+    let doc = get(&js_sys::global(), "document");
+    Reflect::set(&doc, &"cookie".into(), &value.into()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_csrf_header_goes_with_unsafe_methods_when_the_cookie_is_readable() {
+    let c = client();
+    login(&c).await;
+    // The page and the API share the host 127.0.0.1, so the page can read a csrftoken cookie.
+    set_document_cookie("csrftoken=tw-test-csrf; path=/");
+    let post = obj(r#"{"method":"POST"}"#);
+    let echo = body(
+        &ok(c.fetch("/test/echo/".into(), Some(post.unchecked_into())))
+            .await
+            .unchecked_into(),
+    )
+    .await;
+    let get_echo = body(&fetch(&c, "/test/echo/").await).await;
+    set_document_cookie("csrftoken=; path=/; max-age=0");
+    assert_eq!(get_str(&echo, "method").as_deref(), Some("POST"));
+    assert_eq!(get_str(&echo, "csrf").as_deref(), Some("tw-test-csrf"));
+    assert!(get(&get_echo, "csrf").is_null(), "not on GET");
+    // csrf: false sends none.
+    let off = client_with(r#","csrf":false"#);
+    ok(off.refresh()).await;
+    set_document_cookie("csrftoken=tw-test-csrf; path=/");
+    let post = obj(r#"{"method":"POST"}"#);
+    let echo = body(
+        &ok(off.fetch("/test/echo/".into(), Some(post.unchecked_into())))
+            .await
+            .unchecked_into(),
+    )
+    .await;
+    set_document_cookie("csrftoken=; path=/; max-age=0");
+    assert!(get(&echo, "csrf").is_null());
+}
+
+#[wasm_bindgen_test]
+async fn a_slow_refresh_times_out_and_keeps_the_session() {
+    let c = client_with(r#","timeoutMs":400"#);
+    login(&c).await;
+    let token = c.access_token().unwrap();
+    hook(
+        "/test/faults/",
+        Some(r#"{"path":"/dj-rest-auth/token/refresh/","status":null,"delay_ms":1200}"#),
+    )
+    .await;
+    let e = err(c.refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("timeout"));
+    assert!(c.is_authenticated());
+    assert_eq!(c.access_token(), Some(token.clone()));
+    // The request was not cut: with rotation the server has already replaced the refresh
+    // cookie, and the late answer carries the new one. It is adopted when it arrives.
+    sleep(1200).await;
+    assert_ne!(c.access_token(), Some(token));
+    let s = ok(c.refresh()).await;
+    assert!(get_str(&s, "accessToken").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_refresh_endpoint_keeps_the_session() {
+    let c = client();
+    login(&c).await;
+    hook(
+        "/test/faults/",
+        Some(r#"{"path":"/dj-rest-auth/token/refresh/","status":503,"body":"<h1>down</h1>","content_type":"text/html"}"#),
+    )
+    .await;
+    let e = err(c.refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("server"));
+    assert_eq!(get(&e, "status").as_f64(), Some(503.0));
+    assert!(c.is_authenticated());
+    assert!(c.access_token().is_some());
+    assert!(
+        ok(c.refresh()).await.is_object(),
+        "a later attempt succeeds"
+    );
+}

@@ -4,5 +4,6 @@
 pub mod claims;
 pub mod error;
 pub mod outcome;
+pub mod reply;
 pub mod secret;
 pub mod session;

@@ -8,7 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Object, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -18,6 +18,7 @@ use super::config::Config;
 use super::error::{code_of, to_js};
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::{self, classify, error_for, BodyFacts, Endpoint, Grant, Verdict};
+use crate::core::reply;
 use crate::core::secret::Secret;
 use crate::core::session::{
     Action, Applied, Event, Failure, FlightId, Machine, Retry, Ticket, TokenRecord,
@@ -26,6 +27,9 @@ use crate::platform::http::{self, Abort, Extra, Reply};
 use crate::platform::storage::Store;
 use crate::platform::timer::Timeout;
 use crate::platform::{log, now};
+
+/// How much longer than `timeoutMs` a refresh request may run before it is aborted.
+const REFRESH_LIMIT_FACTOR: u64 = 4;
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -347,8 +351,17 @@ impl Inner {
             bearer,
             csrf: self.csrf(method),
         };
-        let reply = http::call(method, url, body, &extra, self.cfg.timeout_ms).await?;
-        let facts = http::facts(&reply.json, &self.cfg.fields);
+        // A refresh is never cut short at `timeoutMs`: with rotation (config c) the server may
+        // already have blacklisted the old refresh cookie, and only this response carries the
+        // new one. Waiters give up at `timeoutMs` (see `refreshed`); the request itself runs
+        // until REFRESH_LIMIT_FACTOR × timeoutMs, and the flight stays open until then, so no
+        // second refresh goes out with the old cookie meanwhile.
+        let timeout = match endpoint {
+            Endpoint::Refresh => self.cfg.timeout_ms.saturating_mul(REFRESH_LIMIT_FACTOR),
+            _ => self.cfg.timeout_ms,
+        };
+        let reply = http::call(method, url, body, &extra, timeout).await?;
+        let facts = reply::facts(&http::JsBody(&reply.json), &self.cfg.fields);
         Ok((reply, facts))
     }
 
@@ -522,10 +535,19 @@ impl Inner {
         }
     }
 
-    /// Waits for the shared refresh; `Ok(session)` or `Err(AuthError object)`.
+    /// Waits for the shared refresh, at most `timeoutMs`; `Ok(session)` or `Err(AuthError)`.
     async fn refreshed(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        let promise = self.shared_refresh()?;
-        let v = JsFuture::from(promise).await?;
+        let shared = self.shared_refresh()?;
+        let mut timer = None;
+        let ms = self.cfg.timeout_ms;
+        let deadline = Promise::new(&mut |resolve, _| {
+            timer = Some(Timeout::new(ms, move || {
+                let e = AuthError::new(ErrorCode::Timeout, "the refresh timed out (timeoutMs)");
+                let _ = resolve.call1(&JsValue::NULL, &to_js(&e));
+            }));
+        });
+        let v = JsFuture::from(Promise::race(&Array::of2(&shared, &deadline))).await?;
+        drop(timer);
         if v.is_instance_of::<js_sys::Error>() {
             Err(v)
         } else {

@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::error::AuthError;
-use crate::platform::http::{self, Fields};
+use crate::core::reply::FieldNames;
+use crate::platform::http;
 use crate::platform::storage::StorageKind;
 
 /// The validated configuration.
@@ -38,7 +39,7 @@ pub struct Config {
     /// Origins that receive the Bearer token.
     pub authorized: Vec<String>,
     /// Response field names.
-    pub fields: Fields,
+    pub fields: FieldNames,
     /// `debug`.
     pub debug: bool,
 }
@@ -192,7 +193,7 @@ impl Config {
                 })
             }
         };
-        let fields = Fields {
+        let fields = FieldNames {
             access: fname("access", "access")?,
             access_expiration: fname("accessExpiration", "access_expiration")?,
             user: fname("user", "user")?,

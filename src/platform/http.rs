@@ -14,7 +14,7 @@ use web_sys::{
 
 use super::timer::Timeout;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::core::outcome::BodyFacts;
+use crate::core::reply::{Body, FieldNames, Member};
 use crate::core::secret::Secret;
 
 #[wasm_bindgen]
@@ -255,14 +255,42 @@ pub async fn call(
     })
 }
 
-/// Response field names (`fields` in the config).
-pub struct Fields {
-    /// The access token.
-    pub access: String,
-    /// Its expiry (ISO 8601 date or seconds since the epoch).
-    pub access_expiration: String,
-    /// The user object.
-    pub user: String,
+/// A parsed body, read through `Reflect`.
+pub struct JsBody<'a>(pub &'a JsValue);
+
+impl Body for JsBody<'_> {
+    fn is_json(&self) -> bool {
+        !self.0.is_undefined()
+    }
+
+    fn is_object(&self) -> bool {
+        self.0.is_object() && !Array::is_array(self.0)
+    }
+
+    fn member(&self, key: &str) -> Member {
+        let v = get(self.0, key);
+        if let Some(s) = v.as_string() {
+            Member::Text(s)
+        } else if let Some(n) = v.as_f64() {
+            Member::Number(n)
+        } else if let Some(a) = v.dyn_ref::<Array>() {
+            Member::List(a.get(0).as_string())
+        } else if v.is_undefined() {
+            Member::Missing
+        } else {
+            Member::Other
+        }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        if !self.is_object() {
+            return Vec::new();
+        }
+        Object::keys(self.0.unchecked_ref::<Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
+    }
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -274,58 +302,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// The user object of a login reply (an object, else `None`).
-pub fn user_of(json: &JsValue, fields: &Fields) -> Option<JsValue> {
+pub fn user_of(json: &JsValue, fields: &FieldNames) -> Option<JsValue> {
     let u = get(json, &fields.user);
     (u.is_object() && !Array::is_array(&u)).then_some(u)
-}
-
-/// Reads the facts the core needs out of a parsed body.
-pub fn facts(json: &JsValue, fields: &Fields) -> BodyFacts {
-    let access_expiration_ms = {
-        let v = get(json, &fields.access_expiration);
-        let ms = match v.as_string() {
-            Some(s) => js_sys::Date::parse(&s),
-            None => v.as_f64().map_or(f64::NAN, |secs| secs * 1000.0),
-        };
-        (ms.is_finite() && ms > 0.0).then_some(ms as u64)
-    };
-    BodyFacts {
-        json: !json.is_undefined(),
-        access: get(json, &fields.access).as_string().map(Secret::new),
-        access_expiration_ms,
-        refresh_in_body: get(json, "refresh")
-            .as_string()
-            .is_some_and(|s| !s.is_empty()),
-        detail: detail_of(json),
-        code: get(json, "code").as_string(),
-    }
-}
-
-/// The server's message: `detail`, else `non_field_errors[0]`, else the first field error as
-/// `"field: message"`.
-fn detail_of(json: &JsValue) -> Option<String> {
-    fn first_text(v: &JsValue) -> Option<String> {
-        v.as_string()
-            .or_else(|| v.dyn_ref::<Array>().and_then(|a| a.get(0).as_string()))
-    }
-    if !json.is_object() {
-        return None;
-    }
-    if let Some(d) = first_text(&get(json, "detail")) {
-        return Some(d);
-    }
-    if let Some(d) = first_text(&get(json, "non_field_errors")) {
-        return Some(d);
-    }
-    // DRF field errors: {"password": ["This field is required."]}. Arrays only, so that a
-    // string member (such as a token) can never become a "detail".
-    let obj: &Object = json.unchecked_ref();
-    Object::keys(obj).iter().find_map(|k| {
-        let key = k.as_string()?;
-        let msg = get(json, &key).dyn_ref::<Array>()?.get(0).as_string()?;
-        let mut s = key;
-        s.push_str(": ");
-        s.push_str(&msg);
-        Some(s)
-    })
 }

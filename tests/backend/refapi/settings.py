@@ -57,6 +57,7 @@ MIDDLEWARE = [
 ]
 if TEST_HOOKS:
     MIDDLEWARE.insert(0, "refapi.testhooks.CountingMiddleware")
+    MIDDLEWARE.insert(2, "refapi.testhooks.FaultMiddleware")  # inside CORS
 
 ROOT_URLCONF = "refapi.urls"
 DATABASES = {

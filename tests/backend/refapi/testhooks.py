@@ -1,6 +1,9 @@
 """Test hooks, mounted at /test/ only with TEST_HOOKS=1. Never part of a real deployment."""
 import threading
+import time
 from collections import Counter
+
+from django.http import HttpResponse
 
 from django.conf import settings
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -31,6 +34,40 @@ class CountingMiddleware:
         return response
 
 
+_faults = []  # dicts: path, status, body, content_type, delay_ms, times
+
+
+class FaultMiddleware:
+    """Answers requests to a path with a configured fault (inside CORS, so the browser reads it).
+
+    A fault with ``status: null`` only delays the real answer by ``delay_ms``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fault = None
+        if request.method != "OPTIONS":
+            with _lock:
+                for f in _faults:
+                    if f["path"] == request.path and f["times"] != 0:
+                        f["times"] -= 1
+                        fault = dict(f)
+                        break
+        if fault is None:
+            return self.get_response(request)
+        if fault.get("delay_ms"):
+            time.sleep(fault["delay_ms"] / 1000)
+        if fault.get("status") is None:
+            return self.get_response(request)
+        return HttpResponse(
+            fault.get("body", ""),
+            status=fault["status"],
+            content_type=fault.get("content_type", "application/json"),
+        )
+
+
 def _hook(view):
     return api_view(["GET", "POST"])(authentication_classes([])(permission_classes([AllowAny])(view)))
 
@@ -54,6 +91,20 @@ def reset_counters(request):
 
 
 @_hook
+def faults(request):
+    """POST {"path", "status", "body", "content_type", "delay_ms", "times"}: the next ``times``
+    requests to ``path`` (-1: all) get that answer. POST [] clears all faults."""
+    with _lock:
+        if isinstance(request.data, list):
+            _faults.clear()
+        else:
+            f = dict(request.data)
+            f.setdefault("times", 1)
+            _faults.append(f)
+        return Response({"faults": len(_faults)})
+
+
+@_hook
 def revoke_access(request):
     """POST {"token": "<access jwt>"}: the API rejects that access token from now on."""
     try:
@@ -71,5 +122,7 @@ def echo(request):
         {
             "authorization": "HTTP_AUTHORIZATION" in request.META,
             "cookies": sorted(request.COOKIES.keys()),
+            "csrf": request.META.get("HTTP_X_CSRFTOKEN"),
+            "method": request.method,
         }
     )

@@ -17,5 +17,6 @@ if settings.TEST_HOOKS:
         path("test/counters/", testhooks.counters),
         path("test/counters/reset/", testhooks.reset_counters),
         path("test/revoke-access/", testhooks.revoke_access),
+        path("test/faults/", testhooks.faults),
         path("test/echo/", testhooks.echo),
     ]
