@@ -31,7 +31,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=120
 for config in a b c; do
   echo "-- config $config"
-  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=4
+  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=8
   run cargo test --target wasm32-unknown-unknown --test browser
   stop_backends
 done

@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod error;
+pub mod logout;
 pub mod outcome;
 pub mod reply;
 pub mod secret;

@@ -12,17 +12,21 @@ use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+use web_sys::{
+    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
+};
 
 use super::config::Config;
 use super::error::{code_of, to_js};
 use crate::core::error::{AuthError, ErrorCode};
-use crate::core::outcome::{self, classify, error_for, BodyFacts, Endpoint, Grant, Verdict};
+use crate::core::logout::{self, LogoutStep};
+use crate::core::outcome::{classify, error_for, BodyFacts, Endpoint, Grant, Verdict};
 use crate::core::reply;
 use crate::core::secret::Secret;
 use crate::core::session::{
-    Action, Applied, Event, Failure, FlightId, Machine, Retry, Ticket, TokenRecord,
+    Action, Applied, Attempt, Event, Failure, FlightId, Machine, Retry, Ticket, TokenRecord,
 };
+use crate::platform::events::Listener;
 use crate::platform::http::{self, Abort, Extra, Reply};
 use crate::platform::storage::Store;
 use crate::platform::timer::Timeout;
@@ -37,17 +41,30 @@ pub struct AuthClient {
     inner: Rc<Inner>,
 }
 
+/// A refresh request in flight.
+struct Flight {
+    id: FlightId,
+    /// Shared by every waiter. It never rejects: it resolves to a `Session` or to an
+    /// `AuthError` object (so that no rejection goes unhandled).
+    promise: Promise,
+    /// Aborts the request when the machine drops the flight (logout, login).
+    cancel: AbortController,
+}
+
 struct Inner {
     cfg: Config,
     machine: RefCell<Machine<JsValue>>,
-    /// The refresh in flight, shared by every waiter. It never rejects: it resolves to a
-    /// `Session` or to an `AuthError` object (so that no rejection goes unhandled).
-    flight: RefCell<Option<(FlightId, Promise)>>,
+    /// The refresh in flight, shared by every waiter.
+    flight: RefCell<Option<Flight>>,
     subscribers: RefCell<Vec<(u32, Function)>>,
     next_subscriber: Cell<u32>,
     /// The proactive-refresh timer and the moment it is armed for.
     timer: RefCell<Option<(u64, Timeout)>>,
     store: Store,
+    /// Durable "logout not yet confirmed by the server" flag.
+    logout_flag: Store,
+    /// visibilitychange / online / pageshow: catch up after sleep or a background tab.
+    listeners: RefCell<Vec<Listener>>,
     closed: Cell<bool>,
     me: Weak<Inner>,
 }
@@ -64,6 +81,9 @@ impl AuthClient {
     ) -> Result<AuthClient, JsValue> {
         let cfg = Config::parse(&config)?;
         let store = Store::open(cfg.storage, &cfg.storage_key, cfg.debug);
+        let mut flag_key = cfg.storage_key.clone();
+        flag_key.push_str(":logout-pending");
+        let logout_flag = Store::open_flag(&flag_key, cfg.debug);
         let inner = Rc::new_cyclic(|me| Inner {
             machine: RefCell::new(Machine::new(cfg.leeway_ms)),
             cfg,
@@ -72,9 +92,15 @@ impl AuthClient {
             next_subscriber: Cell::new(0),
             timer: RefCell::new(None),
             store,
+            logout_flag,
+            listeners: RefCell::new(Vec::new()),
             closed: Cell::new(false),
             me: me.clone(),
         });
+        if inner.logout_flag.get().is_some() {
+            inner.machine.borrow_mut().logout_pending_found();
+        }
+        inner.listen();
         Ok(AuthClient { inner })
     }
 
@@ -187,6 +213,7 @@ impl Drop for AuthClient {
     fn drop(&mut self) {
         self.inner.closed.set(true);
         self.inner.timer.borrow_mut().take();
+        self.inner.listeners.borrow_mut().clear();
     }
 }
 
@@ -217,6 +244,14 @@ impl Inner {
                 Some(Action::Emit(event)) => self.emit(event),
                 Some(Action::Persist) => self.persist(),
                 Some(Action::ClearStorage) => self.store.remove(),
+                Some(Action::CancelRefresh(id)) => {
+                    let flight = self.flight.borrow_mut().take_if(|f| f.id == id);
+                    if let Some(f) = flight {
+                        f.cancel.abort();
+                    }
+                }
+                Some(Action::RememberLogout) => self.logout_flag.set("1"),
+                Some(Action::ForgetLogout) => self.logout_flag.remove(),
                 Some(Action::StartRefresh(id)) => {
                     self.debug("proactive refresh");
                     if let Some(me) = self.rc() {
@@ -226,6 +261,33 @@ impl Inner {
             }
         }
         self.arm_timer();
+    }
+
+    /// Timers are throttled in background tabs and stop during sleep: on wake-up, check
+    /// whether a refresh is due (and retry a logout the server has not confirmed).
+    fn listen(&self) {
+        for name in ["visibilitychange", "online", "pageshow"] {
+            let me = self.me.clone();
+            let listener = Listener::on_global(name, move || {
+                if let Some(inner) = me.upgrade() {
+                    inner.wake();
+                }
+            });
+            self.listeners.borrow_mut().extend(listener);
+        }
+    }
+
+    fn wake(self: Rc<Self>) {
+        if self.closed.get() {
+            return;
+        }
+        self.machine.borrow_mut().handle_timeout(now());
+        self.step();
+        if self.machine.borrow().logout_pending() {
+            wasm_bindgen_futures::spawn_local(async move {
+                self.server_logout(None).await;
+            });
+        }
     }
 
     fn arm_timer(&self) {
@@ -341,6 +403,17 @@ impl Inner {
         body: Option<&str>,
         bearer: Option<&Secret>,
     ) -> Result<(Reply, BodyFacts), AuthError> {
+        self.call_with(endpoint, body, bearer, None).await
+    }
+
+    /// [`Inner::call`], aborted early when `cancel` fires.
+    async fn call_with(
+        &self,
+        endpoint: Endpoint,
+        body: Option<&str>,
+        bearer: Option<&Secret>,
+        cancel: Option<AbortSignal>,
+    ) -> Result<(Reply, BodyFacts), AuthError> {
         let (method, url) = match endpoint {
             Endpoint::Login => ("POST", self.cfg.login.as_str()),
             Endpoint::Refresh => ("POST", self.cfg.refresh.as_str()),
@@ -360,7 +433,7 @@ impl Inner {
             Endpoint::Refresh => self.cfg.timeout_ms.saturating_mul(REFRESH_LIMIT_FACTOR),
             _ => self.cfg.timeout_ms,
         };
-        let reply = http::call(method, url, body, &extra, timeout).await?;
+        let reply = http::call(method, url, body, &extra, timeout, cancel).await?;
         let facts = reply::facts(&http::JsBody(&reply.json), &self.cfg.fields);
         Ok((reply, facts))
     }
@@ -375,6 +448,16 @@ impl Inner {
         Grant::from_facts(&facts, reply.status)
             .ok()
             .map(|g| g.token)
+    }
+
+    /// No refresh cookie left for a Bearer: mint a CSRF cookie for the resend (see
+    /// [`http::mint_csrf_cookie`]). Returns whether one is now readable.
+    fn mint_csrf(&self) -> bool {
+        let Some((cookie, _)) = &self.cfg.csrf else {
+            return false;
+        };
+        self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
+        http::mint_csrf_cookie(cookie, &self.cfg.login).is_some()
     }
 
     /// GET the user endpoint with `bearer`.
@@ -439,7 +522,7 @@ impl Inner {
                 v @ (Verdict::Csrf | Verdict::StaleCredential) if attempt == 0 => {
                     self.debug("login: the access cookie got in the way; retrying with a Bearer");
                     bearer = self.bearer_from_cookie().await;
-                    if bearer.is_none() {
+                    if bearer.is_none() && !(v == Verdict::Csrf && self.mint_csrf()) {
                         return Err(error_for(Endpoint::Login, v, reply.status, &facts));
                     }
                 }
@@ -455,7 +538,7 @@ impl Inner {
         match ticket {
             Ticket::Start(id) => Ok(self.launch(id)),
             Ticket::Join(id) => match &*self.flight.borrow() {
-                Some((f, p)) if *f == id => Ok(p.clone()),
+                Some(f) if f.id == id => Ok(f.promise.clone()),
                 _ => Err(AuthError::new(ErrorCode::Server, "refresh state lost")),
             },
             Ticket::Refused => Err(AuthError::new(
@@ -467,23 +550,38 @@ impl Inner {
 
     /// Sends the refresh request of flight `id`; every waiter shares the returned promise.
     fn launch(self: &Rc<Self>, id: FlightId) -> Promise {
+        let cancel = AbortController::new().ok();
+        let signal = cancel.as_ref().map(AbortController::signal);
         let me = self.clone();
         let promise = future_to_promise(async move {
-            let result = me.run_flight(id).await;
+            let result = me.run_flight(id, signal).await;
             {
                 let mut slot = me.flight.borrow_mut();
-                if slot.as_ref().is_some_and(|(f, _)| *f == id) {
+                if slot.as_ref().is_some_and(|f| f.id == id) {
                     *slot = None;
                 }
             }
             Ok(result.unwrap_or_else(|e| to_js(&e)))
         });
-        *self.flight.borrow_mut() = Some((id, promise.clone()));
+        if let Some(cancel) = cancel {
+            *self.flight.borrow_mut() = Some(Flight {
+                id,
+                promise: promise.clone(),
+                cancel,
+            });
+        }
         promise
     }
 
-    async fn run_flight(&self, id: FlightId) -> Result<JsValue, AuthError> {
-        let outcome = match self.call(Endpoint::Refresh, Some("{}"), None).await {
+    async fn run_flight(
+        &self,
+        id: FlightId,
+        cancel: Option<AbortSignal>,
+    ) -> Result<JsValue, AuthError> {
+        let outcome = match self
+            .call_with(Endpoint::Refresh, Some("{}"), None, cancel)
+            .await
+        {
             Ok((reply, facts)) => match classify(Endpoint::Refresh, reply.status, &facts) {
                 Verdict::Ok => {
                     Grant::from_facts(&facts, reply.status).map_err(|e| (Failure::Transient, e))
@@ -556,6 +654,13 @@ impl Inner {
     }
 
     async fn restore(self: Rc<Self>) -> Result<JsValue, JsValue> {
+        if self.machine.borrow().logout_pending() {
+            // An earlier logout never reached the server: finish it instead of bringing the
+            // session back from the cookie it was meant to clear.
+            self.debug("restore: finishing an unconfirmed logout");
+            self.server_logout(None).await;
+            return Ok(JsValue::NULL);
+        }
         let at = now();
         if self.machine.borrow().live_token(at).is_some() {
             self.ensure_user().await;
@@ -586,52 +691,42 @@ impl Inner {
         }
     }
 
+    /// The server half of `logout()`: see [`logout::next_step`]. Never fails.
     async fn server_logout(self: Rc<Self>, mut bearer: Option<Secret>) -> JsValue {
-        let mut result = (false, None::<String>);
-        for _attempt in 0..3 {
-            let (reply, facts) = match self
+        let mut fresh = false;
+        let outcome = loop {
+            let reply = self
                 .call(Endpoint::Logout, Some("{}"), bearer.as_ref())
-                .await
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    result = (false, Some(e.message.into_owned()));
-                    break;
-                }
-            };
-            match classify(Endpoint::Logout, reply.status, &facts) {
-                Verdict::Ok => {
-                    result = (true, outcome::logout_warning(&facts));
-                    break;
-                }
-                // A Bearer the server refused: resend without it.
-                Verdict::StaleCredential if bearer.is_some() => bearer = None,
-                // The HttpOnly access cookie triggered Django's CSRF check (or was refused):
-                // obtain a Bearer from the refresh cookie, which skips the check.
-                v @ (Verdict::Csrf | Verdict::StaleCredential) => {
+                .await;
+            let step = logout::next_step(
+                reply.as_ref().map(|(r, f)| (r.status, f)),
+                bearer.is_some(),
+                fresh,
+            );
+            match step {
+                LogoutStep::Finished(o) => break o,
+                LogoutStep::ResendWithoutBearer => bearer = None,
+                LogoutStep::ResendWithFreshBearer => {
+                    self.debug("logout: the access cookie got in the way; retrying with a Bearer");
+                    fresh = true;
                     bearer = self.bearer_from_cookie().await;
                     if bearer.is_none() {
-                        let e = error_for(Endpoint::Logout, v, reply.status, &facts);
-                        result = (
-                            false,
-                            Some(e.detail.unwrap_or_else(|| e.message.into_owned())),
-                        );
-                        break;
+                        self.mint_csrf();
                     }
                 }
-                v => {
-                    let e = error_for(Endpoint::Logout, v, reply.status, &facts);
-                    result = (
-                        false,
-                        Some(e.detail.unwrap_or_else(|| e.message.into_owned())),
-                    );
-                    break;
-                }
             }
+        };
+        if outcome.cookies_cleared {
+            self.machine.borrow_mut().server_logout_done();
+            self.step();
         }
         let obj = Object::new();
-        set(&obj, "serverConfirmed", &JsValue::from_bool(result.0));
-        if let Some(w) = result.1 {
+        set(
+            &obj,
+            "serverConfirmed",
+            &JsValue::from_bool(outcome.server_confirmed),
+        );
+        if let Some(w) = outcome.warning {
             set(&obj, "warning", &JsValue::from_str(&w));
         }
         obj.into()
@@ -666,19 +761,22 @@ impl Inner {
             self.debug("fetch: token expired, refreshing first");
             let _ = self.clone().refreshed().await;
         }
-        let first = self.send_api(&base, include).await?;
-        if first.1.status() != 401 {
-            return Ok(first.1);
-        }
-        let decision = self.machine.borrow().unauthorized(first.0);
-        match decision {
-            Retry::No => Ok(first.1),
-            Retry::WithCurrent => Ok(self.send_api(&base, include).await?.1),
-            Retry::AfterRefresh => {
-                self.debug("fetch: 401, refreshing and retrying once");
-                match self.clone().refreshed().await {
-                    Ok(_) => Ok(self.send_api(&base, include).await?.1),
-                    Err(_) => Ok(first.1),
+        // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
+        let mut attempt = Attempt::default();
+        loop {
+            let res = self.send_api(&base, include, &mut attempt).await?;
+            if res.status() != 401 {
+                return Ok(res);
+            }
+            let decision = self.machine.borrow().unauthorized(&mut attempt);
+            match decision {
+                Retry::No => return Ok(res),
+                Retry::WithCurrent => self.debug("fetch: 401 for an older token; resending"),
+                Retry::AfterRefresh => {
+                    self.debug("fetch: 401, refreshing and retrying once");
+                    if self.clone().refreshed().await.is_err() {
+                        return Ok(res);
+                    }
                 }
             }
         }
@@ -717,12 +815,13 @@ impl Inner {
         Request::new_with_str_and_init(&url, init).map_err(invalid)
     }
 
-    /// Sends a copy of `base` with the current token. Returns the generation it was sent with.
+    /// Sends a copy of `base` with the current token, recorded in `attempt`.
     async fn send_api(
         &self,
         base: &Request,
         include: bool,
-    ) -> Result<(Option<u64>, Response), AuthError> {
+        attempt: &mut Attempt,
+    ) -> Result<Response, AuthError> {
         let (gen, token) = {
             let m = self.machine.borrow();
             match m.live_token(now()) {
@@ -747,9 +846,10 @@ impl Inner {
             .clone()
             .map_err(|_| AuthError::new(ErrorCode::Config, "the request body was already used"))?;
         let req = with_init(&copy, &init, &guard)?;
+        attempt.sending(gen);
         let res = guard.fetch(&req).await?;
         guard.disarm();
-        Ok((gen, res))
+        Ok(res)
     }
 }
 

@@ -174,6 +174,77 @@ pub fn read_cookie(name: &str) -> Option<String> {
     })
 }
 
+/// Mints a CSRF cookie the API will receive, for Django's double-submit check, and returns
+/// its value; `None` when this page cannot set a cookie that reaches the API's host.
+///
+/// Used only when Django demands CSRF (an alive HttpOnly access cookie, no valid Bearer) and
+/// no refresh cookie is left to obtain a Bearer: dj-rest-auth sets no `csrftoken` cookie, and
+/// Django accepts any well-formed token whose cookie and header match (plus a trusted Origin).
+/// A cookie reaches the API when both share the host, or via a parent domain of both.
+pub fn mint_csrf_cookie(name: &str, api_url: &str) -> Option<String> {
+    let global = js_sys::global();
+    let doc = Reflect::get(&global, &JsValue::from_str("document")).ok()?;
+    let location = Reflect::get(&global, &JsValue::from_str("location")).ok()?;
+    let page_host = Reflect::get(&location, &JsValue::from_str("hostname"))
+        .ok()?
+        .as_string()?;
+    let api_host = web_sys::Url::new(api_url).ok()?.hostname();
+    let token = random_token()?;
+    let mut domains: Vec<Option<&str>> = Vec::new();
+    if page_host == api_host {
+        domains.push(None);
+    }
+    // Parent domains of the page's host (never a bare TLD) that contain the API's host.
+    let mut rest = page_host.as_str();
+    while let Some((_, parent)) = rest.split_once('.') {
+        if parent.contains('.')
+            && (api_host == parent || api_host.ends_with(&[".", parent].concat()))
+        {
+            domains.push(Some(parent));
+        }
+        rest = parent;
+    }
+    for domain in domains {
+        let mut cookie = String::from(name);
+        cookie.push('=');
+        cookie.push_str(&token);
+        cookie.push_str("; path=/; SameSite=Lax");
+        if let Some(d) = domain {
+            cookie.push_str("; domain=");
+            cookie.push_str(d);
+        }
+        let _ = Reflect::set(
+            &doc,
+            &JsValue::from_str("cookie"),
+            &JsValue::from_str(&cookie),
+        );
+        if read_cookie(name).as_deref() == Some(token.as_str()) {
+            return Some(token);
+        }
+    }
+    None
+}
+
+/// 32 random characters from `[A-Za-z0-9]` (the form Django expects of a CSRF secret), from
+/// `crypto.getRandomValues`.
+fn random_token() -> Option<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    let get_random = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let bytes = js_sys::Uint8Array::new_with_length(32);
+    get_random.call1(&crypto, &bytes).ok()?;
+    Some(
+        bytes
+            .to_vec()
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .collect(),
+    )
+}
+
 /// Whether a method is unsafe (changes state), i.e. CSRF-checked by Django.
 pub fn is_unsafe(method: &str) -> bool {
     !matches!(
@@ -226,8 +297,9 @@ pub async fn call(
     body: Option<&str>,
     extra: &Extra<'_>,
     timeout_ms: u64,
+    cancel: Option<AbortSignal>,
 ) -> Result<Reply, AuthError> {
-    let guard = Abort::new(timeout_ms, None)?;
+    let guard = Abort::new(timeout_ms, cancel)?;
     let headers =
         Headers::new().map_err(|_| AuthError::new(ErrorCode::Network, "Headers unavailable"))?;
     let _ = headers.set("Accept", "application/json");

@@ -60,6 +60,12 @@ impl Store {
         }
     }
 
+    /// A durable flag (not a token): `localStorage` when available, whatever `storage` is, so
+    /// that every tab and the next page load see it.
+    pub fn open_flag(key: &str, debug: bool) -> Store {
+        Store::open(StorageKind::Local, key, debug)
+    }
+
     /// Whether tokens are persisted.
     pub fn persistent(&self) -> bool {
         self.web.is_some()

@@ -116,6 +116,20 @@ def revoke_access(request):
 
 
 @_hook
+def blacklist_refresh(request):
+    """Config c: revokes every refresh token of the demo user ("sign out everywhere")."""
+    if settings.CONFIG != "c":
+        return Response({"detail": "needs config c"}, status=400)
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    n = 0
+    for t in OutstandingToken.objects.filter(user__username="demo"):
+        BlacklistedToken.objects.get_or_create(token=t)
+        n += 1
+    return Response({"blacklisted": n})
+
+
+@_hook
 def echo(request):
     """What arrived: whether an Authorization header came, and which cookie names."""
     return Response(

@@ -18,5 +18,6 @@ if settings.TEST_HOOKS:
         path("test/counters/reset/", testhooks.reset_counters),
         path("test/revoke-access/", testhooks.revoke_access),
         path("test/faults/", testhooks.faults),
+        path("test/blacklist-refresh/", testhooks.blacklist_refresh),
         path("test/echo/", testhooks.echo),
     ]

@@ -16,6 +16,10 @@
 
 use alloc::collections::VecDeque;
 
+mod event;
+
+pub use event::{Action, Event, EventKind, Source};
+
 use super::claims::Claims;
 use super::outcome::Grant;
 use super::secret::Secret;
@@ -75,76 +79,6 @@ pub enum Phase {
     SignedOut,
 }
 
-/// `AuthEvent.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    /// A login succeeded, or a session was restored.
-    SignedIn,
-    /// A refresh produced a new access token.
-    Refreshed,
-    /// `logout()` ended the session.
-    SignedOut,
-    /// The server refused the refresh cookie: the session is over.
-    Expired,
-}
-
-impl EventKind {
-    /// The JS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::SignedIn => "signedIn",
-            EventKind::Refreshed => "refreshed",
-            EventKind::SignedOut => "signedOut",
-            EventKind::Expired => "expired",
-        }
-    }
-}
-
-/// `AuthEvent.source`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// This tab did it.
-    ThisTab,
-    /// Another tab did it.
-    OtherTab,
-}
-
-impl Source {
-    /// The JS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::ThisTab => "this_tab",
-            Source::OtherTab => "other_tab",
-        }
-    }
-}
-
-/// An event for `onChange` subscribers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Event<U> {
-    /// What happened.
-    pub kind: EventKind,
-    /// The user after the change.
-    pub user: Option<U>,
-    /// Which tab caused it.
-    pub source: Source,
-    /// Why, when it helps (`"restored"`, the refresh endpoint's refusal, ...).
-    pub reason: Option<&'static str>,
-}
-
-/// Effects for the shell to carry out, in order.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action<U> {
-    /// Tell subscribers.
-    Emit(Event<U>),
-    /// Write the current token and user to storage.
-    Persist,
-    /// Remove the stored token.
-    ClearStorage,
-    /// Send a refresh request for this flight (the proactive timer fired).
-    StartRefresh(FlightId),
-}
-
 /// The answer to "I want a fresh token".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ticket {
@@ -174,6 +108,26 @@ pub enum Applied {
     Stale,
 }
 
+/// One API request, as the retry rule sees it: the token generation it went out with, and
+/// whether it was already retried (at most once).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attempt {
+    sent_with: Option<u64>,
+    retried: bool,
+}
+
+impl Attempt {
+    /// Records the generation of the token the request is being sent with (`None`: none).
+    pub fn sending(&mut self, gen: Option<u64>) {
+        self.sent_with = gen;
+    }
+
+    /// Whether the request was already retried.
+    pub fn retried(&self) -> bool {
+        self.retried
+    }
+}
+
 /// What to do about a 401 from the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retry {
@@ -197,6 +151,8 @@ pub struct Machine<U> {
     leeway: Ms,
     /// Set after a transient failure: when the proactive refresh is tried again.
     retry_at: Option<Ms>,
+    /// `logout()` has not been confirmed by the server yet (durable: mirrored in storage).
+    logout_pending: bool,
     failures: u32,
     actions: VecDeque<Action<U>>,
 }
@@ -213,6 +169,7 @@ impl<U: Clone> Machine<U> {
             next_flight: 0,
             leeway,
             retry_at: None,
+            logout_pending: false,
             failures: 0,
             actions: VecDeque::new(),
         }
@@ -321,8 +278,12 @@ impl<U: Clone> Machine<U> {
 
     /// A login succeeded.
     pub fn login_succeeded(&mut self, grant: &Grant, user: Option<U>, now: Ms) {
-        // Any refresh in flight was for the old session.
-        self.flight = None;
+        // Any refresh in flight, and any logout not yet confirmed, was for the old session.
+        self.cancel_flight();
+        if self.logout_pending {
+            self.logout_pending = false;
+            self.actions.push_back(Action::ForgetLogout);
+        }
         self.install(grant, now);
         self.user = user;
         self.phase = Phase::Authenticated;
@@ -405,13 +366,40 @@ impl<U: Clone> Machine<U> {
         Applied::Yes
     }
 
-    /// The API answered 401 to a request sent with generation `sent_with` (`None`: no token).
-    pub fn unauthorized(&self, sent_with: Option<u64>) -> Retry {
-        match (&self.token, sent_with) {
+    /// The API answered 401 to `attempt`. Each request is retried at most once.
+    pub fn unauthorized(&self, attempt: &mut Attempt) -> Retry {
+        if attempt.retried {
+            return Retry::No;
+        }
+        let decision = match (&self.token, attempt.sent_with) {
             (Some(t), Some(g)) if t.gen > g => Retry::WithCurrent,
             (Some(_), None) => Retry::WithCurrent,
             _ if self.phase == Phase::SignedOut => Retry::No,
             _ => Retry::AfterRefresh,
+        };
+        attempt.retried = decision != Retry::No;
+        decision
+    }
+
+    /// Whether a `logout()` still waits for the server's confirmation. While it does, the
+    /// session cannot come back from the (still present) cookie: `restore()` finds nothing.
+    pub fn logout_pending(&self) -> bool {
+        self.logout_pending
+    }
+
+    /// At start-up: storage says an earlier `logout()` never reached the server.
+    pub fn logout_pending_found(&mut self) {
+        if self.phase == Phase::Unknown {
+            self.phase = Phase::SignedOut;
+            self.logout_pending = true;
+        }
+    }
+
+    /// The server confirmed the logout (2xx) or answered that there was nothing to clear.
+    pub fn server_logout_done(&mut self) {
+        if self.logout_pending {
+            self.logout_pending = false;
+            self.actions.push_back(Action::ForgetLogout);
         }
     }
 
@@ -425,17 +413,29 @@ impl<U: Clone> Machine<U> {
             .map(|t| t.value.clone());
         let had_session = self.phase == Phase::Authenticated;
         self.clear();
+        // Remembered before the request goes out, so that closing the page mid-request is
+        // covered too; forgotten when the server confirms.
+        self.logout_pending = true;
+        self.actions.push_back(Action::RememberLogout);
         if had_session {
             self.emit(EventKind::SignedOut, None);
         }
         bearer
     }
 
+    /// Drops the flight in flight and asks the shell to abort its request: its answer would
+    /// set the old session's cookies again (a logout's deletions, a login's new cookies).
+    fn cancel_flight(&mut self) {
+        if let Some(id) = self.flight.take() {
+            self.actions.push_back(Action::CancelRefresh(id));
+        }
+    }
+
     fn clear(&mut self) {
         self.phase = Phase::SignedOut;
         self.token = None;
         self.user = None;
-        self.flight = None;
+        self.cancel_flight();
         self.retry_at = None;
         self.failures = 0;
         self.actions.push_back(Action::ClearStorage);
@@ -481,277 +481,6 @@ pub fn expiry(claims: &Claims, expiration_ms: Option<Ms>, now: Ms) -> (Option<Ms
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use alloc::string::ToString;
-    use alloc::vec::Vec;
-
-    const LIFE: Ms = 300_000;
-
-    fn grant(iat: u64, life_s: u64) -> Grant {
-        Grant {
-            token: Secret::new("t".to_string()),
-            claims: Claims {
-                exp: Some(iat + life_s),
-                iat: Some(iat),
-            },
-            expiration_ms: None,
-        }
-    }
-
-    fn drain(m: &mut Machine<&'static str>) -> Vec<Action<&'static str>> {
-        core::iter::from_fn(|| m.poll_action()).collect()
-    }
-
-    fn kinds(actions: &[Action<&'static str>]) -> Vec<EventKind> {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Emit(e) => Some(e.kind),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn signed_in(now: Ms) -> Machine<&'static str> {
-        let mut m = Machine::new(30_000);
-        m.login_succeeded(&grant(1_700_000_000, 300), Some("ada"), now);
-        drain(&mut m);
-        m
-    }
-
-    #[test]
-    fn login_persists_and_emits_signed_in() {
-        let mut m = Machine::new(30_000);
-        m.login_succeeded(&grant(1_700_000_000, 300), Some("ada"), 1000);
-        let a = drain(&mut m);
-        assert_eq!(a[0], Action::Persist);
-        assert_eq!(
-            a[1],
-            Action::Emit(Event {
-                kind: EventKind::SignedIn,
-                user: Some("ada"),
-                source: Source::ThisTab,
-                reason: None
-            })
-        );
-        assert_eq!(m.phase(), Phase::Authenticated);
-        assert_eq!(m.token().unwrap().gen, 1);
-    }
-
-    #[test]
-    fn expiry_counts_lifetime_from_receipt_whatever_the_client_clock() {
-        // Client clock 5 hours behind the server: exp is "in the future" by 5 h + 5 min, but
-        // the token lives 5 minutes from receipt.
-        let now = 1_700_000_000_000 - 5 * 3600 * 1000;
-        let (exp, life) = expiry(&grant(1_700_000_000, 300).claims, None, now);
-        assert_eq!(life, Some(LIFE));
-        assert_eq!(exp, Some(now + LIFE - TRUNCATION_MARGIN_MS));
-        // Client clock 5 hours ahead: exp is "in the past", the token is still fresh.
-        let now = 1_700_000_000_000 + 5 * 3600 * 1000;
-        let (exp, _) = expiry(&grant(1_700_000_000, 300).claims, None, now);
-        assert!(exp.unwrap() > now);
-    }
-
-    #[test]
-    fn expiry_uses_access_expiration_when_sent() {
-        let c = Claims {
-            exp: Some(1_700_000_300),
-            iat: Some(1_700_000_000),
-        };
-        let (_, life) = expiry(&c, Some(1_700_000_060_000), 5);
-        assert_eq!(life, Some(60_000));
-        // No iat: the client clock is all there is.
-        let c = Claims {
-            exp: Some(1_700_000_300),
-            iat: None,
-        };
-        assert_eq!(
-            expiry(&c, None, 1_700_000_000_000),
-            (Some(1_700_000_300_000), Some(300_000))
-        );
-        assert_eq!(expiry(&Claims::default(), None, 5), (None, None));
-    }
-
-    #[test]
-    fn proactive_refresh_is_due_leeway_before_expiry() {
-        let m = signed_in(0);
-        let expires = LIFE - TRUNCATION_MARGIN_MS;
-        assert_eq!(m.poll_timeout(), Some(expires - 30_000));
-    }
-
-    #[test]
-    fn leeway_longer_than_lifetime_cannot_loop() {
-        let mut m: Machine<&str> = Machine::new(3_600_000);
-        m.login_succeeded(&grant(1_700_000_000, 4), None, 0);
-        drain(&mut m);
-        // 4 s token, 1 h leeway: refresh at half the lifetime, not "immediately".
-        let at = m.poll_timeout().unwrap();
-        assert_eq!(at, 3000 - 2000);
-        m.handle_timeout(at);
-        let Some(Action::StartRefresh(id)) = m.poll_action() else {
-            panic!("refresh due")
-        };
-        m.refresh_succeeded(id, &grant(1_700_000_001, 4), None, at);
-        drain(&mut m);
-        // The next one is again half a lifetime later, not now.
-        assert_eq!(m.poll_timeout(), Some(at + 1000));
-    }
-
-    #[test]
-    fn concurrent_callers_share_one_flight() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        for _ in 0..20 {
-            assert_eq!(m.begin_refresh(), Ticket::Join(id));
-        }
-        assert_eq!(m.poll_timeout(), None, "no timer while a flight is out");
-        assert_eq!(
-            m.refresh_succeeded(id, &grant(1_700_000_100, 300), None, 10),
-            Applied::Yes
-        );
-        assert_eq!(kinds(&drain(&mut m)), [EventKind::Refreshed]);
-        assert_eq!(m.token().unwrap().gen, 2);
-        assert!(matches!(m.begin_refresh(), Ticket::Start(FlightId(2))));
-    }
-
-    #[test]
-    fn rejection_ends_the_session_once_and_blocks_refresh() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.refresh_failed(id, Failure::Rejected, 5);
-        let a = drain(&mut m);
-        assert_eq!(kinds(&a), [EventKind::Expired]);
-        assert!(a.contains(&Action::ClearStorage));
-        assert_eq!(m.phase(), Phase::SignedOut);
-        assert!(m.token().is_none() && m.user().is_none());
-        assert_eq!(m.begin_refresh(), Ticket::Refused);
-        assert_eq!(m.unauthorized(Some(1)), Retry::No);
-        // A late duplicate report changes nothing.
-        assert_eq!(m.refresh_failed(id, Failure::Rejected, 6), Applied::Stale);
-        assert!(drain(&mut m).is_empty());
-    }
-
-    #[test]
-    fn no_session_on_a_fresh_page_is_not_an_expiry() {
-        let mut m: Machine<&str> = Machine::new(30_000);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.refresh_failed(id, Failure::Rejected, 5);
-        assert_eq!(kinds(&drain(&mut m)), []);
-        assert_eq!(m.phase(), Phase::SignedOut);
-    }
-
-    #[test]
-    fn transient_failure_keeps_the_session_and_backs_off() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.refresh_failed(id, Failure::Transient, 100);
-        assert!(kinds(&drain(&mut m)).is_empty());
-        assert_eq!(m.phase(), Phase::Authenticated);
-        assert!(m.token().is_some());
-        assert_eq!(m.poll_timeout(), Some(100 + RETRY_MIN_MS));
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.refresh_failed(id, Failure::Transient, 2000);
-        assert_eq!(m.poll_timeout(), Some(2000 + 2 * RETRY_MIN_MS));
-        for _ in 0..40 {
-            let Ticket::Start(id) = m.begin_refresh() else {
-                panic!()
-            };
-            m.refresh_failed(id, Failure::Transient, 2000);
-        }
-        assert_eq!(m.poll_timeout(), Some(2000 + RETRY_MAX_MS));
-    }
-
-    #[test]
-    fn logout_during_refresh_discards_the_result() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        let bearer = m.logout(10);
-        assert!(bearer.is_some());
-        assert_eq!(kinds(&drain(&mut m)), [EventKind::SignedOut]);
-        assert_eq!(
-            m.refresh_succeeded(id, &grant(1_700_000_100, 300), None, 20),
-            Applied::Stale
-        );
-        assert!(drain(&mut m).is_empty());
-        assert_eq!(m.phase(), Phase::SignedOut);
-        assert!(m.token().is_none());
-    }
-
-    #[test]
-    fn logout_never_offers_an_expired_bearer() {
-        let mut m = signed_in(0);
-        assert!(m.logout(LIFE).is_none());
-        let mut m = signed_in(0);
-        assert!(m
-            .logout(LIFE - TRUNCATION_MARGIN_MS - LOGOUT_BEARER_MARGIN_MS)
-            .is_none());
-        let mut m = signed_in(0);
-        assert!(m.logout(1000).is_some());
-    }
-
-    #[test]
-    fn login_supersedes_a_refresh_in_flight() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.login_succeeded(&grant(1_700_000_050, 300), Some("bob"), 5);
-        assert_eq!(
-            m.refresh_succeeded(id, &grant(1_700_000_040, 300), None, 6),
-            Applied::Stale
-        );
-        assert_eq!(m.user(), Some(&"bob"));
-    }
-
-    #[test]
-    fn unauthorized_with_an_older_token_retries_with_the_current_one() {
-        let mut m = signed_in(0);
-        let Ticket::Start(id) = m.begin_refresh() else {
-            panic!()
-        };
-        m.refresh_succeeded(id, &grant(1_700_000_100, 300), None, 5);
-        assert_eq!(m.unauthorized(Some(1)), Retry::WithCurrent);
-        assert_eq!(m.unauthorized(Some(2)), Retry::AfterRefresh);
-        assert_eq!(m.unauthorized(None), Retry::WithCurrent);
-        let fresh: Machine<&str> = Machine::new(0);
-        assert_eq!(fresh.unauthorized(None), Retry::AfterRefresh);
-    }
-
-    #[test]
-    fn restore_adopts_only_unexpired_records() {
-        let rec = TokenRecord {
-            value: Secret::new("t".to_string()),
-            expires_at: Some(1000),
-            lifetime: Some(LIFE),
-        };
-        let mut m: Machine<&str> = Machine::new(0);
-        assert!(!m.restore_record(rec.clone(), None, 1000));
-        assert_eq!(m.phase(), Phase::Unknown);
-        assert!(m.restore_record(rec, Some("ada"), 999));
-        assert_eq!(m.user(), Some(&"ada"));
-        let a = drain(&mut m);
-        assert_eq!(kinds(&a), [EventKind::SignedIn]);
-    }
-
-    #[test]
-    fn expired_token_wants_a_refresh_before_send() {
-        let m = signed_in(0);
-        assert!(!m.wants_refresh_before_send(1000));
-        assert!(m.wants_refresh_before_send(LIFE));
-        let fresh: Machine<&str> = Machine::new(0);
-        assert!(!fresh.wants_refresh_before_send(0));
-    }
-}
+mod props;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

@@ -1,148 +1,12 @@
-//! Browser tests: the exported `AuthClient` in headless Chromium against the real reference
-//! backend (dj-rest-auth + simplejwt), cross-origin with credentials.
-//!
-//! Run them with `scripts/test.sh browser`, which starts the backend in each of the three
-//! configurations (a, b, c) in turn and runs this file once per configuration. By hand:
-//!
-//! ```sh
-//! TOKENWARD_CONFIG=c TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=4 tests/backend/serve.sh 8001 &
-//! WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver \
-//!   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-//!   cargo test --target wasm32-unknown-unknown --test browser
-//! ```
-//!
-//! The test page must be served from `http://127.0.0.1:8000` (the backend's CORS origin);
-//! `TOKENWARD_BACKEND` (compile time) overrides the backend URL.
-#![cfg(target_arch = "wasm32")]
+//! The foundation: login, fetch, refresh, logout, errors and config against the real backend.
 
-use js_sys::{Promise, Reflect, JSON};
+use js_sys::Promise;
 use tokenward::js::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-const BACKEND: &str = match option_env!("TOKENWARD_BACKEND") {
-    Some(b) => b,
-    None => "http://127.0.0.1:8001",
-};
-/// The same server under another origin: must never receive the token.
-const FOREIGN: &str = "http://localhost:8001";
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn raw_fetch(url: &str, init: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &js_sys::Function, ms: f64);
-}
-
-// ---------------------------------------------------------------- helpers
-
-fn obj(json: &str) -> JsValue {
-    JSON::parse(json).expect("test JSON")
-}
-
-fn get(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn get_str(v: &JsValue, key: &str) -> Option<String> {
-    get(v, key).as_string()
-}
-
-async fn sleep(ms: u32) {
-    let p = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms as f64));
-    JsFuture::from(p).await.unwrap();
-}
-
-/// A hook of the backend (`/test/...`), by plain fetch.
-async fn hook(path: &str, body: Option<&str>) -> JsValue {
-    let init = match body {
-        Some(b) => {
-            let i = obj(r#"{"method":"POST","headers":{"Content-Type":"application/json"}}"#);
-            Reflect::set(&i, &"body".into(), &b.into()).unwrap();
-            i
-        }
-        None => obj("{}"),
-    };
-    let res: web_sys::Response = JsFuture::from(raw_fetch(&format!("{BACKEND}{path}"), &init))
-        .await
-        .expect("backend reachable")
-        .unchecked_into();
-    JsFuture::from(res.json().unwrap()).await.unwrap()
-}
-
-async fn backend_config() -> String {
-    get_str(&hook("/test/info/", None).await, "config").unwrap()
-}
-
-async fn reset_counters() {
-    hook("/test/counters/reset/", Some("{}")).await;
-}
-
-async fn count(key: &str) -> u32 {
-    get(&hook("/test/counters/", None).await, key)
-        .as_f64()
-        .unwrap_or(0.0) as u32
-}
-
-const REFRESH_POST: &str = "POST /dj-rest-auth/token/refresh/";
-
-fn client_with(extra: &str) -> AuthClient {
-    let cfg = format!(r#"{{"baseUrl":"{BACKEND}"{extra}}}"#);
-    AuthClient::new(obj(&cfg)).expect("valid config")
-}
-
-fn client() -> AuthClient {
-    client_with("")
-}
-
-async fn ok(p: Promise) -> JsValue {
-    match JsFuture::from(p).await {
-        Ok(v) => v,
-        Err(e) => panic!(
-            "rejected: {:?} {:?} {:?}",
-            get_str(&e, "code"),
-            get_str(&e, "message"),
-            get_str(&e, "detail")
-        ),
-    }
-}
-
-async fn err(p: Promise) -> JsValue {
-    match JsFuture::from(p).await {
-        Ok(v) => panic!("expected a rejection, got {v:?}"),
-        Err(e) => e,
-    }
-}
-
-async fn login(c: &AuthClient) -> JsValue {
-    ok(c.login(obj(r#"{"username":"demo","password":"tokenward-demo"}"#))).await
-}
-
-async fn fetch(c: &AuthClient, url: &str) -> web_sys::Response {
-    ok(c.fetch(url.into(), None)).await.unchecked_into()
-}
-
-async fn body(res: &web_sys::Response) -> JsValue {
-    JsFuture::from(res.json().unwrap()).await.unwrap()
-}
-
-fn document_cookie() -> String {
-    let doc = get(&js_sys::global(), "document");
-    get_str(&doc, "cookie").unwrap_or_default()
-}
-
-/// Signs the browser out at the server, whatever state the cookies are in.
-async fn sign_out_everywhere() {
-    let c = client();
-    ok(c.logout()).await;
-}
-
-// ---------------------------------------------------------------- tests
+use crate::helpers::*;
 
 #[wasm_bindgen_test]
 async fn login_keeps_the_refresh_token_out_of_reach_of_scripts() {
@@ -409,11 +273,6 @@ fn config_errors_name_the_key() {
         r#"{"baseUrl":"http://x","csrf":false,"storage":"memory"}"#
     ))
     .is_ok());
-}
-
-fn set_document_cookie(value: &str) {
-    let doc = get(&js_sys::global(), "document");
-    Reflect::set(&doc, &"cookie".into(), &value.into()).unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -1,0 +1,182 @@
+//! The logout exchange: what to do with each answer of the logout endpoint.
+//!
+//! dj-rest-auth's logout view always sends the cookie deletions, whatever its status; but two
+//! things can stop the request *before* the view runs, and then nothing is cleared:
+//! - a Bearer the server refuses (401 `token_not_valid`): resend without it;
+//! - in configs b and c, the HttpOnly access cookie with no valid Bearer makes Django check
+//!   CSRF (403): resend with a fresh Bearer obtained from the refresh cookie (a valid Bearer
+//!   skips the check).
+
+use alloc::string::String;
+
+use super::error::AuthError;
+use super::outcome::{classify, error_for, logout_warning, BodyFacts, Endpoint, Verdict};
+
+/// How the logout ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogoutOutcome {
+    /// The server answered 2xx (`LogoutResult.serverConfirmed`).
+    pub server_confirmed: bool,
+    /// `LogoutResult.warning`: the server's "nothing was revoked", or why it failed.
+    pub warning: Option<String>,
+    /// The view ran, so the server sent its cookie deletions: the durable "logout pending"
+    /// flag can be forgotten.
+    pub cookies_cleared: bool,
+}
+
+/// The next step of the exchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogoutStep {
+    /// Done.
+    Finished(LogoutOutcome),
+    /// Resend without the Bearer the server refused.
+    ResendWithoutBearer,
+    /// Obtain a Bearer from the refresh cookie and resend with it.
+    ResendWithFreshBearer,
+}
+
+/// Decides the next step after one logout request.
+///
+/// `sent_bearer`: the request carried a Bearer. `had_fresh_bearer`: that Bearer was already
+/// obtained from the refresh cookie for this logout (so another would not help).
+pub fn next_step(
+    reply: Result<(u16, &BodyFacts), &AuthError>,
+    sent_bearer: bool,
+    had_fresh_bearer: bool,
+) -> LogoutStep {
+    let (status, facts) = match reply {
+        Ok(r) => r,
+        Err(e) => {
+            return LogoutStep::Finished(LogoutOutcome {
+                server_confirmed: false,
+                warning: Some(String::from(&*e.message)),
+                cookies_cleared: false,
+            })
+        }
+    };
+    let failed = |verdict, cleared| {
+        let e = error_for(Endpoint::Logout, verdict, status, facts);
+        LogoutStep::Finished(LogoutOutcome {
+            server_confirmed: false,
+            warning: Some(e.detail.unwrap_or_else(|| String::from(&*e.message))),
+            cookies_cleared: cleared,
+        })
+    };
+    match classify(Endpoint::Logout, status, facts) {
+        Verdict::Ok => LogoutStep::Finished(LogoutOutcome {
+            server_confirmed: true,
+            warning: logout_warning(facts),
+            cookies_cleared: true,
+        }),
+        Verdict::StaleCredential if sent_bearer && !had_fresh_bearer => {
+            LogoutStep::ResendWithoutBearer
+        }
+        Verdict::Csrf | Verdict::StaleCredential if !had_fresh_bearer => {
+            LogoutStep::ResendWithFreshBearer
+        }
+        v @ (Verdict::Csrf | Verdict::StaleCredential) => failed(v, false),
+        // The view itself answered 4xx (config c: no or bad refresh cookie): it sent the
+        // cookie deletions first.
+        v if (400..500).contains(&status) => failed(v, true),
+        v => failed(v, false),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use alloc::string::ToString;
+
+    fn detail(d: &str, code: Option<&str>) -> BodyFacts {
+        BodyFacts {
+            json: true,
+            detail: Some(d.to_string()),
+            code: code.map(str::to_string),
+            ..BodyFacts::default()
+        }
+    }
+
+    fn finished(step: LogoutStep) -> LogoutOutcome {
+        match step {
+            LogoutStep::Finished(o) => o,
+            other => panic!("not finished: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn config_a_confirms_with_the_nothing_revoked_warning() {
+        let f = detail("Neither cookies or blacklist are enabled, so the token has not been deleted server side. Please make sure the token is deleted client side.", None);
+        let o = finished(next_step(Ok((200, &f)), true, false));
+        assert!(o.server_confirmed && o.cookies_cleared);
+        assert!(o.warning.unwrap().starts_with("Neither cookies"));
+    }
+
+    #[test]
+    fn configs_b_and_c_confirm_without_warning() {
+        let f = detail("Successfully logged out.", None);
+        assert_eq!(
+            finished(next_step(Ok((200, &f)), false, false)),
+            LogoutOutcome {
+                server_confirmed: true,
+                warning: None,
+                cookies_cleared: true
+            }
+        );
+    }
+
+    #[test]
+    fn csrf_failure_gets_a_fresh_bearer_once() {
+        let f = detail("CSRF Failed: CSRF cookie not set.", None);
+        assert_eq!(
+            next_step(Ok((403, &f)), false, false),
+            LogoutStep::ResendWithFreshBearer
+        );
+        let o = finished(next_step(Ok((403, &f)), true, true));
+        assert!(!o.server_confirmed && !o.cookies_cleared);
+        assert_eq!(
+            o.warning.as_deref(),
+            Some("CSRF Failed: CSRF cookie not set.")
+        );
+    }
+
+    #[test]
+    fn a_refused_bearer_is_dropped_then_replaced() {
+        let f = detail(
+            "Given token not valid for any token type",
+            Some("token_not_valid"),
+        );
+        assert_eq!(
+            next_step(Ok((401, &f)), true, false),
+            LogoutStep::ResendWithoutBearer
+        );
+        // Without a Bearer the access cookie was refused: try a fresh Bearer.
+        assert_eq!(
+            next_step(Ok((401, &f)), false, false),
+            LogoutStep::ResendWithFreshBearer
+        );
+        assert!(!finished(next_step(Ok((401, &f)), true, true)).cookies_cleared);
+    }
+
+    #[test]
+    fn config_c_without_a_cookie_still_cleared_the_cookies() {
+        let f = detail("Refresh token was not included in request data.", None);
+        let o = finished(next_step(Ok((401, &f)), false, false));
+        assert!(!o.server_confirmed);
+        assert!(o.cookies_cleared);
+        assert_eq!(
+            o.warning.as_deref(),
+            Some("Refresh token was not included in request data.")
+        );
+    }
+
+    #[test]
+    fn unreachable_or_failing_servers_leave_the_logout_pending() {
+        let e = AuthError::new(ErrorCode::Network, "the request failed");
+        let o = finished(next_step(Err(&e), false, false));
+        assert_eq!(o.warning.as_deref(), Some("the request failed"));
+        assert!(!o.cookies_cleared);
+        let o = finished(next_step(Ok((502, &BodyFacts::default())), false, false));
+        assert!(!o.server_confirmed && !o.cookies_cleared);
+    }
+}
