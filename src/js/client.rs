@@ -24,16 +24,24 @@ use crate::core::outcome::{classify, error_for, BodyFacts, Endpoint, Grant, Verd
 use crate::core::reply;
 use crate::core::secret::Secret;
 use crate::core::session::{
-    Action, Applied, Attempt, Event, Failure, FlightId, Machine, Retry, Ticket, TokenRecord,
+    Action, Applied, Attempt, Broadcast, Event, Failure, FlightId, Machine, Retry, Ticket,
+    TokenRecord,
 };
+use crate::platform::channel::Channel;
 use crate::platform::events::Listener;
 use crate::platform::http::{self, Abort, Extra, Reply};
+use crate::platform::locks;
 use crate::platform::storage::Store;
+use crate::platform::timer::sleep;
 use crate::platform::timer::Timeout;
 use crate::platform::{log, now};
 
 /// How much longer than `timeoutMs` a refresh request may run before it is aborted.
 const REFRESH_LIMIT_FACTOR: u64 = 4;
+
+/// How long a flight that waited for the cross-tab lock lets the previous holder's broadcast
+/// arrive before deciding it must refresh itself.
+const ADOPT_GRACE_MS: u64 = 40;
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -65,6 +73,10 @@ struct Inner {
     logout_flag: Store,
     /// visibilitychange / online / pageshow: catch up after sleep or a background tab.
     listeners: RefCell<Vec<Listener>>,
+    /// To the other tabs (`crossTab`).
+    channel: RefCell<Option<Channel>>,
+    /// `tokenward:<storageKey>:refresh`
+    lock_name: String,
     closed: Cell<bool>,
     me: Weak<Inner>,
 }
@@ -84,6 +96,10 @@ impl AuthClient {
         let mut flag_key = cfg.storage_key.clone();
         flag_key.push_str(":logout-pending");
         let logout_flag = Store::open_flag(&flag_key, cfg.debug);
+        let mut lock_name = String::from("tokenward:");
+        lock_name.push_str(&cfg.storage_key);
+        let channel_name = lock_name.clone();
+        lock_name.push_str(":refresh");
         let inner = Rc::new_cyclic(|me| Inner {
             machine: RefCell::new(Machine::new(cfg.leeway_ms)),
             cfg,
@@ -94,6 +110,8 @@ impl AuthClient {
             store,
             logout_flag,
             listeners: RefCell::new(Vec::new()),
+            channel: RefCell::new(None),
+            lock_name,
             closed: Cell::new(false),
             me: me.clone(),
         });
@@ -101,6 +119,18 @@ impl AuthClient {
             inner.machine.borrow_mut().logout_pending_found();
         }
         inner.listen();
+        if inner.cfg.cross_tab {
+            let me = Rc::downgrade(&inner);
+            let channel = Channel::open(&channel_name, inner.cfg.debug, move |message| {
+                if let Some(inner) = me.upgrade() {
+                    inner.on_remote(&message);
+                }
+            });
+            if channel.is_none() {
+                inner.debug("no BroadcastChannel or localStorage: tabs are not coordinated");
+            }
+            *inner.channel.borrow_mut() = channel;
+        }
         Ok(AuthClient { inner })
     }
 
@@ -214,6 +244,7 @@ impl Drop for AuthClient {
         self.inner.closed.set(true);
         self.inner.timer.borrow_mut().take();
         self.inner.listeners.borrow_mut().clear();
+        self.inner.channel.borrow_mut().take();
     }
 }
 
@@ -250,6 +281,7 @@ impl Inner {
                         f.cancel.abort();
                     }
                 }
+                Some(Action::Broadcast(b)) => self.broadcast(b),
                 Some(Action::RememberLogout) => self.logout_flag.set("1"),
                 Some(Action::ForgetLogout) => self.logout_flag.remove(),
                 Some(Action::StartRefresh(id)) => {
@@ -261,6 +293,77 @@ impl Inner {
             }
         }
         self.arm_timer();
+    }
+
+    /// Tells the other tabs. A token travels only over `BroadcastChannel` (never written to
+    /// storage by the channel); the storage-event fallback sends signals only, and receivers
+    /// read the token from Web Storage when the client persists it there.
+    fn broadcast(&self, b: Broadcast) {
+        let channel = self.channel.borrow();
+        let Some(channel) = channel.as_ref() else {
+            return;
+        };
+        let msg = Object::new();
+        set(&msg, "v", &JsValue::from(1));
+        match b {
+            Broadcast::Token { signed_in } => {
+                set(&msg, "kind", &JsValue::from_str("token"));
+                set(&msg, "signedIn", &JsValue::from_bool(signed_in));
+                let m = self.machine.borrow();
+                if let (Some(t), true) = (m.token(), channel.private()) {
+                    set(&msg, "token", &JsValue::from_str(t.value.expose()));
+                    set(&msg, "expiresAt", &opt_num(t.expires_at));
+                    set(&msg, "lifetime", &opt_num(t.lifetime));
+                    set(&msg, "user", &m.user().cloned().unwrap_or(JsValue::NULL));
+                }
+            }
+            Broadcast::SignedOut => set(&msg, "kind", &JsValue::from_str("signedOut")),
+            Broadcast::Expired => set(&msg, "kind", &JsValue::from_str("expired")),
+        }
+        channel.post(&msg);
+    }
+
+    /// A message from another tab. Anything malformed is ignored.
+    fn on_remote(&self, message: &JsValue) {
+        if self.closed.get() || !message.is_object() {
+            return;
+        }
+        let get =
+            |k: &str| Reflect::get(message, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let kind = get("kind").as_string();
+        match kind.as_deref() {
+            Some("token") => {
+                let signed_in = get("signedIn").as_bool().unwrap_or(false);
+                let num = |k: &str| {
+                    get(k)
+                        .as_f64()
+                        .filter(|n| n.is_finite() && *n >= 0.0)
+                        .map(|n| n as u64)
+                };
+                let sent = get("token").as_string().filter(|t| !t.is_empty()).map(|t| {
+                    let user = get("user");
+                    (
+                        TokenRecord {
+                            value: Secret::new(t),
+                            expires_at: num("expiresAt"),
+                            lifetime: num("lifetime"),
+                        },
+                        user.is_object().then_some(user),
+                    )
+                });
+                // The storage-event fallback carries no token: read it from Web Storage.
+                let Some((record, user)) = sent.or_else(|| self.load()) else {
+                    return;
+                };
+                self.machine
+                    .borrow_mut()
+                    .remote_token(record, user, signed_in, now());
+            }
+            Some("signedOut") => self.machine.borrow_mut().remote_signed_out(),
+            Some("expired") => self.machine.borrow_mut().remote_expired(),
+            _ => return,
+        }
+        self.step();
     }
 
     /// Timers are throttled in background tabs and stop during sleep: on wake-up, check
@@ -573,30 +676,73 @@ impl Inner {
         promise
     }
 
+    /// One refresh request: the outcome, as the machine classifies failures.
+    async fn refresh_request(
+        &self,
+        cancel: Option<AbortSignal>,
+    ) -> Result<Grant, (Failure, AuthError)> {
+        let (reply, facts) = self
+            .call_with(Endpoint::Refresh, Some("{}"), None, cancel)
+            .await
+            .map_err(|e| (Failure::Transient, e))?;
+        match classify(Endpoint::Refresh, reply.status, &facts) {
+            Verdict::Ok => {
+                Grant::from_facts(&facts, reply.status).map_err(|e| (Failure::Transient, e))
+            }
+            v => Err((
+                if v == Verdict::Rejected {
+                    Failure::Rejected
+                } else {
+                    Failure::Transient
+                },
+                error_for(Endpoint::Refresh, v, reply.status, &facts),
+            )),
+        }
+    }
+
+    /// The flight `id`: the cross-tab lock, then (unless another tab's fresh token arrived
+    /// meanwhile) the request, then the machine's verdict. The lock is released after the
+    /// result has been applied and broadcast.
     async fn run_flight(
         &self,
         id: FlightId,
         cancel: Option<AbortSignal>,
     ) -> Result<JsValue, AuthError> {
-        let outcome = match self
-            .call_with(Endpoint::Refresh, Some("{}"), None, cancel)
-            .await
-        {
-            Ok((reply, facts)) => match classify(Endpoint::Refresh, reply.status, &facts) {
-                Verdict::Ok => {
-                    Grant::from_facts(&facts, reply.status).map_err(|e| (Failure::Transient, e))
+        let mut _lock = None;
+        if self.cfg.cross_tab {
+            let wait = self.cfg.timeout_ms.saturating_mul(REFRESH_LIMIT_FACTOR + 1);
+            match locks::acquire(&self.lock_name, wait, self.cfg.debug).await {
+                Ok(acquired) => {
+                    if acquired.waited {
+                        // The holder broadcast its token just before releasing the lock.
+                        sleep(ADOPT_GRACE_MS).await;
+                    }
+                    _lock = Some(acquired.guard);
                 }
-                v => Err((
-                    if v == Verdict::Rejected {
-                        Failure::Rejected
-                    } else {
-                        Failure::Transient
-                    },
-                    error_for(Endpoint::Refresh, v, reply.status, &facts),
-                )),
-            },
-            Err(e) => Err((Failure::Transient, e)),
-        };
+                Err(e) => {
+                    self.machine
+                        .borrow_mut()
+                        .refresh_failed(id, Failure::Transient, now());
+                    self.step();
+                    return Err(e);
+                }
+            }
+            if self.adopted(id) {
+                return Ok(self.session());
+            }
+        }
+        let mut outcome = self.refresh_request(cancel.clone()).await;
+        if self.cfg.cross_tab && matches!(outcome, Err((Failure::Rejected, _))) {
+            // A lost race is not a sign-out: a tab without the lock (an older version, a
+            // failed lock) may have rotated the cookie just before. Adopt its token if it
+            // arrives, else try once more with the cookie the browser now holds.
+            sleep(ADOPT_GRACE_MS).await;
+            if self.adopted(id) {
+                return Ok(self.session());
+            }
+            self.debug("refresh refused; retrying once with the current cookie");
+            outcome = self.refresh_request(cancel).await;
+        }
         let applied = match &outcome {
             Ok(grant) => {
                 // A session without a user (restored from the cookie): look it up first, so
@@ -620,16 +766,32 @@ impl Inner {
             (Applied::Yes, Ok(_)) => Ok(self.session()),
             (Applied::Yes, Err((_, e))) => Err(e),
             // A login or logout happened meanwhile: the result was dropped.
-            (Applied::Stale, _) => {
-                if self.machine.borrow().live_token(now()).is_some() {
-                    Ok(self.session())
-                } else {
-                    Err(AuthError::new(
-                        ErrorCode::SessionExpired,
-                        "signed out while the refresh was in flight",
-                    ))
-                }
-            }
+            (Applied::Stale, _) => self.current_or_signed_out(),
+        }
+    }
+
+    /// Whether flight `id` ended without a request: another tab's token arrived, or the
+    /// flight was dropped (logout, login) while it waited for the lock.
+    fn adopted(&self, id: FlightId) -> bool {
+        let adopted = {
+            let mut m = self.machine.borrow_mut();
+            m.adopt_in_flight(id, now()) || m.flight() != Some(id)
+        };
+        if adopted {
+            self.debug("refresh: adopted another tab's token");
+            self.step();
+        }
+        adopted
+    }
+
+    fn current_or_signed_out(&self) -> Result<JsValue, AuthError> {
+        if self.machine.borrow().live_token(now()).is_some() {
+            Ok(self.session())
+        } else {
+            Err(AuthError::new(
+                ErrorCode::SessionExpired,
+                "signed out while the refresh was in flight",
+            ))
         }
     }
 

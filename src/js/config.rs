@@ -33,8 +33,7 @@ pub struct Config {
     pub leeway_ms: u64,
     /// `timeoutMs`.
     pub timeout_ms: u64,
-    /// `crossTab`. Validated now; read by the cross-tab coordination.
-    #[allow(dead_code)]
+    /// `crossTab`.
     pub cross_tab: bool,
     /// Origins that receive the Bearer token.
     pub authorized: Vec<String>,

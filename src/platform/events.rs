@@ -8,17 +8,26 @@ use web_sys::EventTarget;
 pub struct Listener {
     target: EventTarget,
     name: &'static str,
-    callback: Closure<dyn FnMut()>,
+    callback: JsValue,
 }
 
 impl Listener {
     /// Calls `f` on every `name` event at the global object (or bubbling up to it); `None`
     /// where the global object is not an `EventTarget`.
-    pub fn on_global(name: &'static str, f: impl FnMut() + 'static) -> Option<Listener> {
+    pub fn on_global(name: &'static str, mut f: impl FnMut() + 'static) -> Option<Listener> {
+        Listener::on_global_event(name, move |_| f())
+    }
+
+    /// As [`Listener::on_global`], with the event.
+    pub fn on_global_event(
+        name: &'static str,
+        f: impl FnMut(JsValue) + 'static,
+    ) -> Option<Listener> {
         let target = js_sys::global().dyn_into::<EventTarget>().ok()?;
-        let callback = Closure::<dyn FnMut()>::new(f);
+        // Owned by JS once converted; removed (and collectable) when the listener is dropped.
+        let callback = Closure::<dyn FnMut(JsValue)>::new(f).into_js_value();
         target
-            .add_event_listener_with_callback(name, callback.as_ref().unchecked_ref())
+            .add_event_listener_with_callback(name, callback.unchecked_ref())
             .ok()?;
         Some(Listener {
             target,
@@ -32,6 +41,6 @@ impl Drop for Listener {
     fn drop(&mut self) {
         let _ = self
             .target
-            .remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback(self.name, self.callback.unchecked_ref());
     }
 }

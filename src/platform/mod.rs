@@ -1,9 +1,11 @@
 //! The browser shell's I/O: the only code that touches `web-sys`. Each piece is small and
 //! owns one browser API: [`http`] (fetch with timeout and abort), [`storage`] (Web Storage
-//! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`events`] (global listeners), [`log`].
+//! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`events`] (global listeners), [`locks`] and [`channel`] (cross-tab), [`log`].
 
+pub mod channel;
 pub mod events;
 pub mod http;
+pub mod locks;
 pub mod log;
 pub mod storage;
 pub mod timer;

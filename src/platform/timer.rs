@@ -41,3 +41,15 @@ impl Drop for Timeout {
         clear_timeout(&self.id);
     }
 }
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u64) {
+    let mut timer = None;
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        timer = Some(Timeout::new(ms, move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        }));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(timer);
+}

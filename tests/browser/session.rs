@@ -320,12 +320,13 @@ async fn a_rejected_refresh_ends_the_session_with_one_expired_event() {
     let c = client();
     login(&c).await;
     let rec = Recorder::on(&c);
+    // Twice: with crossTab on, one refusal may be a lost race and is retried once.
     fault(
         REFRESH_PATH,
         Some(401),
         r#"{"detail":"Token is blacklisted","code":"token_not_valid"}"#,
         0,
-        1,
+        2,
     )
     .await;
     let (a, b) = (c.refresh(), c.refresh());
@@ -502,4 +503,26 @@ async fn a_request_is_retried_once_at_most() {
         "a 401 from the API does not end the session"
     );
     assert_eq!(fetch(&c, "/api/me/").await.status(), 200);
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_right_after_another_tab_rotated_is_not_a_sign_out() {
+    fresh_start().await;
+    let blacklisted = r#"{"detail":"Token is blacklisted","code":"token_not_valid"}"#;
+    let c = client();
+    login(&c).await;
+    let rec = Recorder::on(&c);
+    fault(REFRESH_PATH, Some(401), blacklisted, 0, 1).await;
+    reset_counters().await;
+    ok(c.refresh()).await;
+    assert_eq!(count(REFRESH_POST).await, 2, "refused once, retried once");
+    assert!(c.is_authenticated());
+    assert_eq!(rec.list(), ["refreshed:this_tab"]);
+    // Without cross-tab coordination there is no other tab to have rotated it: one refusal
+    // ends the session.
+    let single = client_with(r#","crossTab":false,"refreshLeewayMs":0"#);
+    login(&single).await;
+    fault(REFRESH_PATH, Some(401), blacklisted, 0, 1).await;
+    let e = err(single.refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
 }

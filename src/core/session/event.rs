@@ -72,8 +72,24 @@ pub enum Action<U> {
     StartRefresh(FlightId),
     /// Abort the request of this flight: the session it was for is gone.
     CancelRefresh(FlightId),
+    /// Tell the other tabs (BroadcastChannel).
+    Broadcast(Broadcast),
     /// Remember, durably, that a logout awaits the server's confirmation.
     RememberLogout,
     /// Forget that.
     ForgetLogout,
+}
+
+/// What a tab tells the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Broadcast {
+    /// The current token (and user): after a login (`signed_in`) or a refresh.
+    Token {
+        /// A login, rather than a refresh.
+        signed_in: bool,
+    },
+    /// `logout()` was called.
+    SignedOut,
+    /// The server refused the refresh cookie.
+    Expired,
 }

@@ -17,8 +17,9 @@
 use alloc::collections::VecDeque;
 
 mod event;
+mod remote;
 
-pub use event::{Action, Event, EventKind, Source};
+pub use event::{Action, Broadcast, Event, EventKind, Source};
 
 use super::claims::Claims;
 use super::outcome::Grant;
@@ -147,6 +148,9 @@ pub struct Machine<U> {
     user: Option<U>,
     gen: u64,
     flight: Option<FlightId>,
+    /// The token generation when the flight started: a newer one arriving from another tab
+    /// while the flight waits for the cross-tab lock makes the request unnecessary.
+    flight_base: u64,
     next_flight: u64,
     leeway: Ms,
     /// Set after a transient failure: when the proactive refresh is tried again.
@@ -166,6 +170,7 @@ impl<U: Clone> Machine<U> {
             user: None,
             gen: 0,
             flight: None,
+            flight_base: 0,
             next_flight: 0,
             leeway,
             retry_at: None,
@@ -273,6 +278,7 @@ impl<U: Clone> Machine<U> {
         self.next_flight += 1;
         let id = FlightId(self.next_flight);
         self.flight = Some(id);
+        self.flight_base = self.gen;
         Ticket::Start(id)
     }
 
@@ -288,6 +294,8 @@ impl<U: Clone> Machine<U> {
         self.user = user;
         self.phase = Phase::Authenticated;
         self.actions.push_back(Action::Persist);
+        self.actions
+            .push_back(Action::Broadcast(Broadcast::Token { signed_in: true }));
         self.emit(EventKind::SignedIn, None);
     }
 
@@ -333,6 +341,8 @@ impl<U: Clone> Machine<U> {
         self.install(grant, now);
         self.phase = Phase::Authenticated;
         self.actions.push_back(Action::Persist);
+        self.actions
+            .push_back(Action::Broadcast(Broadcast::Token { signed_in: false }));
         if was == Phase::Authenticated {
             self.emit(EventKind::Refreshed, None);
         } else {
@@ -359,6 +369,8 @@ impl<U: Clone> Machine<U> {
                 let had_session = self.phase == Phase::Authenticated;
                 self.clear();
                 if had_session {
+                    self.actions
+                        .push_back(Action::Broadcast(Broadcast::Expired));
                     self.emit(EventKind::Expired, Some("refresh_rejected"));
                 }
             }
@@ -417,6 +429,8 @@ impl<U: Clone> Machine<U> {
         // covered too; forgotten when the server confirms.
         self.logout_pending = true;
         self.actions.push_back(Action::RememberLogout);
+        self.actions
+            .push_back(Action::Broadcast(Broadcast::SignedOut));
         if had_session {
             self.emit(EventKind::SignedOut, None);
         }
@@ -453,10 +467,14 @@ impl<U: Clone> Machine<U> {
     }
 
     fn emit(&mut self, kind: EventKind, reason: Option<&'static str>) {
+        self.emit_from(Source::ThisTab, kind, reason);
+    }
+
+    fn emit_from(&mut self, source: Source, kind: EventKind, reason: Option<&'static str>) {
         self.actions.push_back(Action::Emit(Event {
             kind,
             user: self.user.clone(),
-            source: Source::ThisTab,
+            source,
             reason,
         }));
     }

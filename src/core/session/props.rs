@@ -32,6 +32,14 @@ enum Op {
     Logout,
     /// The server confirms an earlier logout.
     LogoutConfirmed,
+    /// Another tab sends a token (a login, or a refresh), valid for this long from now.
+    RemoteToken(bool, u64),
+    /// Another tab signed out.
+    RemoteSignedOut,
+    /// Another tab saw the refresh cookie refused.
+    RemoteExpired,
+    /// The flight in flight gets the cross-tab lock.
+    LockAcquired,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -46,6 +54,10 @@ fn op() -> impl Strategy<Value = Op> {
         3 => prop_oneof![0u64..5_000, 0u64..400_000, 0u64..200_000_000].prop_map(Op::Advance),
         1 => Just(Op::Logout),
         1 => Just(Op::LogoutConfirmed),
+        2 => (any::<bool>(), 0u64..1_000_000).prop_map(|(s, l)| Op::RemoteToken(s, l)),
+        1 => Just(Op::RemoteSignedOut),
+        1 => Just(Op::RemoteExpired),
+        2 => Just(Op::LockAcquired),
     ]
 }
 
@@ -64,6 +76,7 @@ struct Harness {
     expired_events: u32,
     /// The flight in flight before the current step.
     before: Option<FlightId>,
+    remote: u32,
 }
 
 impl Harness {
@@ -159,13 +172,54 @@ impl Harness {
             Op::Wake => self.m.handle_timeout(self.now),
             Op::Advance(d) => self.now += d,
             Op::Logout => {
-                let bearer = self.m.logout(self.now);
-                if let Some(b) = bearer {
-                    assert_eq!(b.expose(), "t");
+                let current = self.m.live_token(self.now).map(|t| t.value.clone());
+                if let Some(b) = self.m.logout(self.now) {
+                    assert_eq!(Some(b), current, "logout offers only the live token");
                 }
                 self.signed_out = true;
             }
             Op::LogoutConfirmed => self.m.server_logout_done(),
+            Op::RemoteToken(signed_in, valid_for) => {
+                self.remote += 1;
+                let record = TokenRecord {
+                    value: Secret::new(alloc::format!("remote{}", self.remote)),
+                    expires_at: Some(self.now + valid_for),
+                    lifetime: Some(valid_for.max(1)),
+                };
+                let was_out = self.signed_out || self.rejected;
+                self.m.remote_token(record, None, signed_in, self.now);
+                if signed_in && valid_for > 0 {
+                    // A login elsewhere is a new session: signed in again.
+                    self.signed_out = false;
+                    self.rejected = false;
+                    self.expired_events = 0;
+                } else if was_out {
+                    assert_ne!(
+                        self.m.phase(),
+                        Phase::Authenticated,
+                        "a remote refresh revived a signed-out tab"
+                    );
+                }
+            }
+            Op::RemoteSignedOut => {
+                self.m.remote_signed_out();
+                self.signed_out = true;
+            }
+            Op::RemoteExpired => {
+                let had = self.m.phase() == Phase::Authenticated;
+                self.m.remote_expired();
+                if had {
+                    self.rejected = true;
+                }
+            }
+            Op::LockAcquired => {
+                if let Some(id) = self.m.flight() {
+                    if self.m.adopt_in_flight(id, self.now) {
+                        assert!(self.m.live_token(self.now).is_some());
+                        self.flights.retain(|f| *f != id);
+                    }
+                }
+            }
         }
     }
 
@@ -232,6 +286,7 @@ proptest! {
             rejected: false,
             expired_events: 0,
             before: None,
+            remote: 0,
         };
         for op in &ops {
             h.apply(op);

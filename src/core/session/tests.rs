@@ -51,6 +51,10 @@ fn login_persists_and_emits_signed_in() {
     assert_eq!(a[0], Action::Persist);
     assert_eq!(
         a[1],
+        Action::Broadcast(Broadcast::Token { signed_in: true })
+    );
+    assert_eq!(
+        a[2],
         Action::Emit(Event {
             kind: EventKind::SignedIn,
             user: Some("ada"),
@@ -318,4 +322,137 @@ fn a_pending_logout_found_at_start_up_blocks_restore_until_login() {
     assert_eq!(a[0], Action::ForgetLogout);
     assert!(!m.logout_pending());
     assert_eq!(m.phase(), Phase::Authenticated);
+}
+
+fn record(value: &str, expires_at: Ms) -> TokenRecord {
+    TokenRecord {
+        value: Secret::new(value.to_string()),
+        expires_at: Some(expires_at),
+        lifetime: Some(LIFE),
+    }
+}
+
+fn events(actions: &[Action<&'static str>]) -> Vec<(EventKind, Source)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Emit(e) => Some((e.kind, e.source)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn local_changes_are_broadcast() {
+    let mut m: Machine<&str> = Machine::new(0);
+    m.login_succeeded(&grant(1_700_000_000, 300), None, 0);
+    assert!(drain(&mut m).contains(&Action::Broadcast(Broadcast::Token { signed_in: true })));
+    let Ticket::Start(id) = m.begin_refresh() else {
+        panic!()
+    };
+    m.refresh_succeeded(id, &grant(1_700_000_010, 300), None, 10);
+    assert!(drain(&mut m).contains(&Action::Broadcast(Broadcast::Token { signed_in: false })));
+    let Ticket::Start(id) = m.begin_refresh() else {
+        panic!()
+    };
+    m.refresh_failed(id, Failure::Rejected, 20);
+    assert!(drain(&mut m).contains(&Action::Broadcast(Broadcast::Expired)));
+    m.login_succeeded(&grant(1_700_000_030, 300), None, 30);
+    drain(&mut m);
+    m.logout(40);
+    assert!(drain(&mut m).contains(&Action::Broadcast(Broadcast::SignedOut)));
+}
+
+#[test]
+fn a_newer_token_from_another_tab_is_adopted_an_older_one_ignored() {
+    let mut m = signed_in(0);
+    let ours = m.token().unwrap().expires_at.unwrap();
+    m.remote_token(record("older", ours - 1), None, false, 10);
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(m.token().unwrap().value.expose(), "t");
+    m.remote_token(record("newer", ours + 5000), Some("ada"), false, 10);
+    let a = drain(&mut m);
+    assert_eq!(events(&a), [(EventKind::Refreshed, Source::OtherTab)]);
+    assert!(
+        !a.iter().any(|x| matches!(x, Action::Broadcast(_))),
+        "no echo"
+    );
+    assert_eq!(m.token().unwrap().value.expose(), "newer");
+    assert_eq!(m.token().unwrap().gen, 2);
+    // An expired one is ignored.
+    m.remote_token(record("stale", 5), None, false, 10);
+    assert_eq!(m.token().unwrap().value.expose(), "newer");
+}
+
+#[test]
+fn a_fresh_tab_is_signed_in_by_another_tabs_token() {
+    let mut m: Machine<&str> = Machine::new(0);
+    m.remote_token(record("x", 100_000), Some("ada"), false, 10);
+    assert_eq!(
+        events(&drain(&mut m)),
+        [(EventKind::SignedIn, Source::OtherTab)]
+    );
+    assert_eq!(m.phase(), Phase::Authenticated);
+}
+
+#[test]
+fn a_signed_out_tab_follows_a_login_but_not_a_refresh() {
+    let mut m = signed_in(0);
+    m.logout(10);
+    drain(&mut m);
+    m.remote_token(record("refreshed", 100_000), None, false, 20);
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(m.phase(), Phase::SignedOut);
+    m.remote_token(record("login", 100_000), Some("bob"), true, 20);
+    assert_eq!(
+        events(&drain(&mut m)),
+        [(EventKind::SignedIn, Source::OtherTab)]
+    );
+    assert_eq!(m.user(), Some(&"bob"));
+    assert!(!m.logout_pending());
+}
+
+#[test]
+fn sign_out_and_expiry_propagate_once_and_cancel_the_flight() {
+    let mut m = signed_in(0);
+    let Ticket::Start(id) = m.begin_refresh() else {
+        panic!()
+    };
+    m.remote_signed_out();
+    let a = drain(&mut m);
+    assert_eq!(events(&a), [(EventKind::SignedOut, Source::OtherTab)]);
+    assert!(a.contains(&Action::CancelRefresh(id)));
+    assert!(
+        !a.contains(&Action::RememberLogout),
+        "the other tab talks to the server"
+    );
+    m.remote_signed_out();
+    m.remote_expired();
+    assert!(drain(&mut m).is_empty());
+    let mut m = signed_in(0);
+    m.remote_expired();
+    assert_eq!(
+        events(&drain(&mut m)),
+        [(EventKind::Expired, Source::OtherTab)]
+    );
+    assert_eq!(m.begin_refresh(), Ticket::Refused);
+}
+
+#[test]
+fn a_flight_that_gets_the_lock_after_another_tab_refreshed_adopts_its_token() {
+    let mut m = signed_in(0);
+    let Ticket::Start(id) = m.begin_refresh() else {
+        panic!()
+    };
+    // Nothing new yet: the request is needed.
+    assert!(!m.adopt_in_flight(id, 10));
+    assert_eq!(m.flight(), Some(id));
+    let ours = m.token().unwrap().expires_at.unwrap();
+    m.remote_token(record("theirs", ours + LIFE), None, false, 10);
+    drain(&mut m);
+    assert!(m.adopt_in_flight(id, 10));
+    assert_eq!(m.flight(), None);
+    assert_eq!(m.token().unwrap().value.expose(), "theirs");
+    // A stale flight adopts nothing.
+    assert!(!m.adopt_in_flight(id, 10));
 }
