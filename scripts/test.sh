@@ -3,7 +3,7 @@
 #   scripts/test.sh
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
 # the npm package build → browser tests in headless Chromium against the reference backend in
-# each of its configurations a, b and c.
+# each of its configurations a, b and c → end-to-end tests with Playwright (cross-tab).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -36,5 +36,14 @@ for config in a b c; do
   stop_backends
 done
 
+echo "== end-to-end tests (Playwright + Chromium, backend config c)"
+python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
+site_pid=$!
+trap 'stop_backends; kill $site_pid 2>/dev/null || true' EXIT
+start_backend c 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=6
+run node --test tests/e2e/
+stop_backends
+
 passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
-echo "all tests: $passed passed, 0 failed"
+e2e=$(grep -oE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+echo "all tests: $((passed + e2e)) passed, 0 failed"

@@ -1,0 +1,141 @@
+// Cross-tab sessions against the backend in config c (rotation + blacklist), short access
+// lifetime. Run by scripts/test.sh; by hand, with the backend on 8001 and the repository
+// served on 8000:
+//   node --test tests/e2e/crosstab.test.mjs
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openTab, hook, counters, resetCounters, REFRESH, sleep } from "./lib.mjs";
+
+const CYCLES = 5;
+const PAGES = 3;
+const FETCHES = 5;
+let browser;
+
+before(async () => {
+  browser = await launch();
+  const info = await hook("/test/info/");
+  assert.equal(info.config, "c", "the cross-tab tests need backend config c");
+});
+after(() => browser?.close());
+
+/** Fires FETCHES concurrent auth.fetch calls in every page at the moment the tokens expire
+ * (as the SDK sees it), CYCLES times. Returns per-cycle refresh counts and all statuses. */
+async function expiryStorms(pages) {
+  const cycles = [];
+  for (let i = 0; i < CYCLES; i++) {
+    await resetCounters();
+    const expiries = await Promise.all(pages.map((p) => p.evaluate(() => window.auth.expiresAt)));
+    const at = Math.max(...expiries.map((e) => e ?? 0));
+    const statuses = (await Promise.all(pages.map((p) => p.evaluate(([t, n]) => window.stormAt(t, n), [at, FETCHES])))).flat();
+    await sleep(400); // let every tab settle (adoptions, broadcasts)
+    const c = await counters();
+    cycles.push({ refreshes: c[REFRESH] ?? 0, rejected: c[`${REFRESH} 401`] ?? 0, statuses });
+  }
+  return cycles;
+}
+
+async function events(pages) {
+  return Promise.all(pages.map((p) => p.evaluate(() => window.events.slice())));
+}
+
+test("tabs share one refresh per expiry, through 5 rotations", async () => {
+  const context = await browser.newContext();
+  const pages = [];
+  for (let i = 0; i < PAGES; i++) pages.push(await openTab(context));
+  await pages[0].evaluate(() => window.login());
+  await sleep(200);
+  // The login reached every tab.
+  for (const p of pages.slice(1)) {
+    assert.equal(await p.evaluate(() => window.auth.isAuthenticated), true);
+    assert.deepEqual(await p.evaluate(() => window.events), ["signedIn:other_tab"]);
+  }
+  const cycles = await expiryStorms(pages);
+  for (const [i, c] of cycles.entries()) {
+    assert.deepEqual(c.statuses, Array(PAGES * FETCHES).fill(200), `cycle ${i}: every fetch succeeds`);
+    assert.equal(c.refreshes, 1, `cycle ${i}: exactly one refresh POST across ${PAGES} tabs`);
+  }
+  for (const list of await events(pages)) {
+    assert.ok(!list.some((e) => e.startsWith("signedOut") || e.startsWith("expired")), list.join());
+    assert.ok(list.some((e) => e.startsWith("refreshed")), list.join());
+  }
+  // The chain was neither forked nor blacklisted: a new tab restores from the cookie.
+  const late = await openTab(context, { crossTab: false });
+  const session = await late.evaluate(() => window.auth.restore());
+  assert.ok(session?.accessToken, "a new tab restores the session");
+  assert.equal(await late.evaluate(async () => (await window.auth.fetch("/api/me/")).status), 200);
+  await context.close();
+});
+
+test("logout in one tab signs every tab out; login in one signs the others in", async () => {
+  const context = await browser.newContext();
+  const pages = [];
+  for (let i = 0; i < PAGES; i++) pages.push(await openTab(context));
+  await pages[0].evaluate(() => window.login());
+  await sleep(200);
+  const result = await pages[1].evaluate(() => window.auth.logout());
+  assert.equal(result.serverConfirmed, true);
+  await sleep(200);
+  for (const [i, p] of pages.entries()) {
+    assert.equal(await p.evaluate(() => window.auth.isAuthenticated), false, `tab ${i}`);
+    const list = await p.evaluate(() => window.events);
+    assert.equal(list.at(-1), i === 1 ? "signedOut:this_tab" : "signedOut:other_tab");
+  }
+  // Signed out for good: the cookie was cleared, so no tab can restore.
+  assert.equal(await pages[2].evaluate(() => window.auth.restore()), null);
+  await pages[2].evaluate(() => window.login());
+  await sleep(200);
+  for (const [i, p] of pages.entries()) {
+    assert.equal(await p.evaluate(() => window.auth.isAuthenticated), true, `tab ${i}`);
+    const list = await p.evaluate(() => window.events);
+    assert.equal(list.at(-1), i === 2 ? "signedIn:this_tab" : "signedIn:other_tab");
+  }
+  assert.equal(await pages[0].evaluate(async () => (await window.auth.fetch("/api/me/")).status), 200);
+  await context.close();
+});
+
+test("without coordination (crossTab: false) the same storm races (printed, not asserted)", async () => {
+  const context = await browser.newContext();
+  const pages = [];
+  for (let i = 0; i < PAGES; i++) pages.push(await openTab(context, { crossTab: false }));
+  await pages[0].evaluate(() => window.login());
+  // Every tab opens at once, as after a browser restart: concurrent restores.
+  await Promise.allSettled(pages.slice(1).map((p) => p.evaluate(() => window.auth.restore())));
+  const cycles = await expiryStorms(pages);
+  const all = await events(pages);
+  const failures = cycles.flatMap((c) => c.statuses).filter((s) => s !== 200).length;
+  const expired = all.flat().filter((e) => e.startsWith("expired")).length;
+  console.log(
+    `crossTab: false, ${PAGES} tabs × ${FETCHES} fetches × ${CYCLES} expiries: ` +
+      `refresh POSTs per expiry ${cycles.map((c) => c.refreshes).join(",")}, ` +
+      `refused (401) ${cycles.reduce((n, c) => n + c.rejected, 0)}, ` +
+      `failed fetches ${failures}, expired events ${expired}`,
+  );
+  await context.close();
+});
+
+test("without Web Locks and BroadcastChannel: a lease and storage events, never a crash", async () => {
+  const context = await browser.newContext();
+  const initScript = () => {
+    delete Navigator.prototype.locks;
+    delete window.BroadcastChannel;
+  };
+  const pages = [];
+  for (let i = 0; i < 2; i++) {
+    pages.push(await openTab(context, { storage: "localStorage", storageKey: "tw-fallback" }, { initScript }));
+  }
+  assert.equal(await pages[0].evaluate(() => "locks" in navigator || "BroadcastChannel" in window), false);
+  await pages[0].evaluate(() => window.login());
+  await sleep(300);
+  // Signed in through the storage event, the token read from localStorage.
+  assert.deepEqual(await pages[1].evaluate(() => window.events), ["signedIn:other_tab"]);
+  const cycles = await expiryStorms(pages.map((p) => p));
+  for (const [i, c] of cycles.entries()) {
+    assert.deepEqual(c.statuses, Array(2 * FETCHES).fill(200), `cycle ${i}`);
+  }
+  console.log(`fallback (lease + storage events), 2 tabs: refresh POSTs per expiry ${cycles.map((c) => c.refreshes).join(",")}`);
+  await pages[0].evaluate(() => window.auth.logout());
+  await sleep(300);
+  assert.equal(await pages[1].evaluate(() => window.auth.isAuthenticated), false);
+  assert.equal((await pages[1].evaluate(() => window.events)).at(-1), "signedOut:other_tab");
+  await context.close();
+});

@@ -1,0 +1,40 @@
+// Shared by the Playwright tests: Chromium, the test pages, the backend's test hooks.
+import { chromium } from "playwright-core";
+
+export const API = process.env.TOKENWARD_BACKEND || "http://127.0.0.1:8001";
+export const SITE = process.env.TOKENWARD_SITE || "http://127.0.0.1:8000";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+export async function hook(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const res = await fetch(`${API}${path}`, init);
+  return res.json();
+}
+
+export const counters = () => hook("/test/counters/");
+export const resetCounters = () => hook("/test/counters/reset/", {});
+export const REFRESH = "POST /dj-rest-auth/token/refresh/";
+
+/** Opens the test tab in `context` with a client made from `config`. */
+export async function openTab(context, config = {}, { initScript } = {}) {
+  const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
+  page.on("pageerror", (e) => console.log("pageerror:", e.message));
+  await page.goto(`${SITE}/tests/e2e/pages/tab.html`);
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate((c) => window.makeClient(c), config);
+  return page;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
