@@ -17,6 +17,7 @@ echo "== lint"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
 echo "== native tests"
 run cargo test

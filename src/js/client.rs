@@ -5,8 +5,10 @@
 //! method would keep the object borrowed across `.await`, wasm-bindgen #4440), and no
 //! `RefCell` borrow is held across an `.await`.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;

@@ -2,6 +2,8 @@
 //! the npm build, see the README's size policy). An unknown key or a wrong type is a `config`
 //! error that names the key.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

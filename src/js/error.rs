@@ -1,5 +1,7 @@
 //! `AuthError` → a real JavaScript `Error` with `name`, `code`, `status` and `detail`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 

@@ -1,6 +1,8 @@
 //! The `#[wasm_bindgen]` surface: the `AuthClient` class, config parsing, errors as JS
 //! `Error`s, and the TypeScript declarations of the public types.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod client;
 mod config;
 mod error;

@@ -1,6 +1,8 @@
 //! Messages between the tabs of one origin: `BroadcastChannel`, or — where it is missing — the
 //! `storage` event of `localStorage` (best effort; see [`Channel::open`]).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,5 +1,7 @@
 //! Listeners on the global object (`window`) that are removed when dropped.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::EventTarget;

@@ -1,8 +1,10 @@
 //! fetch, in one place: credentials, the abort guard (timeout + the caller's `AbortSignal`),
 //! body reading and the few body facts the core needs.
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use js_sys::{Array, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;

@@ -5,6 +5,8 @@
 //! closes (Web Locks), or when the lease expires (fallback): a tab closed mid-refresh never
 //! wedges the others.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -55,13 +57,11 @@ pub struct Acquired {
     pub waited: bool,
 }
 
-fn deferred() -> (Promise, Function) {
+/// A promise and its `resolve` (the executor runs synchronously, so it is always `Some`).
+fn deferred() -> Option<(Promise, Function)> {
     let mut resolve = None;
     let promise = Promise::new(&mut |r, _| resolve = Some(r));
-    (
-        promise,
-        resolve.unwrap_or_else(|| Function::new_no_args("")),
-    )
+    resolve.map(|r| (promise, r))
 }
 
 fn web_locks() -> Option<(JsValue, Function)> {
@@ -83,8 +83,9 @@ async fn request(
     if_available: bool,
     wait_ms: u64,
 ) -> Result<Option<LockGuard>, AuthError> {
-    let (granted, on_granted) = deferred();
-    let (hold, release) = deferred();
+    let unavailable = || AuthError::new(ErrorCode::Network, "navigator.locks.request failed");
+    let (granted, on_granted) = deferred().ok_or_else(unavailable)?;
+    let (hold, release) = deferred().ok_or_else(unavailable)?;
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
         let _ = on_granted.call1(&JsValue::NULL, &lock);
         if lock.is_null() {
@@ -107,7 +108,7 @@ async fn request(
     };
     let pending = request
         .call3(locks, &JsValue::from_str(name), &options, &callback)
-        .map_err(|_| AuthError::new(ErrorCode::Network, "navigator.locks.request failed"))?;
+        .map_err(|_| unavailable())?;
     // `pending` rejects only when the wait is aborted, always before this function returns,
     // so the handler below outlives every call of it. Until then `granted` decides: a `Lock`,
     // or `null` for an `ifAvailable` request that found the lock taken.
@@ -206,7 +207,7 @@ fn owner_id() -> String {
 
 /// An integer as decimal text, formatted by JavaScript (no float formatting in wasm).
 fn number(x: f64) -> String {
-    js_sys::Number::from(x.floor())
+    js_sys::Number::from(js_sys::Math::floor(x))
         .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default()

@@ -1,6 +1,8 @@
 //! `console.debug` traces, on when `debug: true`. Only `&'static str` messages and URLs: a token
 //! never reaches this module.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

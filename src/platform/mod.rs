@@ -2,6 +2,8 @@
 //! owns one browser API: [`http`] (fetch with timeout and abort), [`storage`] (Web Storage
 //! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`events`] (global listeners), [`locks`] and [`channel`] (cross-tab), [`log`].
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 pub mod channel;
 pub mod events;
 pub mod http;

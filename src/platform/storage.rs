@@ -7,6 +7,8 @@
 //! The refresh token is never stored: it lives in the server's HttpOnly cookie. In `"memory"`
 //! mode (the default) nothing is written at all.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,5 +1,7 @@
 //! A `setTimeout` that is cleared when dropped (as gloo-timers' `Timeout`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

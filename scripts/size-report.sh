@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Top contributors to the optimised .wasm, by function name (twiggy on a build that keeps the
+# name section; otherwise identical to scripts/build.sh's).
+#   scripts/size-report.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+out=target/size-report
+mkdir -p "$out"
+CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
+  cargo build --release --target wasm32-unknown-unknown --features npm -q
+wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
+  target/wasm32-unknown-unknown/release/tokenward.wasm
+wasm-opt -Oz -g --strip-dwarf \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$out/tokenward_bg.wasm" -o "$out/named.wasm"
+command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked -q
+twiggy top -n "${1:-25}" "$out/named.wasm"
