@@ -12,6 +12,7 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   --strip-debug --strip-producers "$out/tokenward_bg.wasm" -o "$out/tokenward_bg.wasm"
+cp docs/npm-README.md "$out/README.md"
 for js in "$out"/*.js; do
   node_modules/.bin/esbuild "$js" --minify --format=esm --log-level=warning --outfile="$js" --allow-overwrite
 done

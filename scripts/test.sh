@@ -25,6 +25,8 @@ run cargo test
 echo "== npm package"
 scripts/build.sh web pkg
 node -e 'const p=require("./pkg/package.json"); if (p.name !== "tokenward") { console.error("pkg name:", p.name); process.exit(1) }'
+tests/types/check.sh
+scripts/build.sh bundler target/pkg-bundler
 
 echo "== browser tests (headless Chromium, backend configs a, b, c)"
 export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver
@@ -38,6 +40,7 @@ for config in a b c; do
 done
 
 echo "== end-to-end tests (Playwright + Chromium, backend config c)"
+ln -sfn ../pkg www/pkg
 python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
 site_pid=$!
 trap 'stop_backends; kill $site_pid 2>/dev/null || true' EXIT

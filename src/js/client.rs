@@ -177,7 +177,7 @@ impl AuthClient {
     pub fn fetch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {

@@ -9,6 +9,16 @@ mod error;
 
 pub use client::AuthClient;
 
+/// `isAuthError(e)`: whether `e` is an error of this SDK (`name === "AuthError"` and a
+/// `code`), for `catch (e) { if (isAuthError(e)) … }` in TypeScript.
+#[wasm_bindgen(js_name = isAuthError, unchecked_return_type = "e is AuthError")]
+pub fn is_auth_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: &JsValue) -> bool {
+    e.is_instance_of::<js_sys::Error>() && error::code_of(e).is_some() && {
+        let name = js_sys::Reflect::get(e, &JsValue::from_str("name")).ok();
+        name.and_then(|n| n.as_string()).as_deref() == Some("AuthError")
+    }
+}
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,0 +1,53 @@
+// Type-checked with `tsc --noEmit --strict` by scripts/test.sh: a consumer using the whole
+// public API of the npm package. It is compiled, never run.
+import init, { AuthClient, isAuthError } from "../../pkg/tokenward.js";
+import type { AuthConfig, AuthEvent, LogoutResult, Session, AuthErrorCode } from "../../pkg/tokenward.js";
+
+export async function main(): Promise<void> {
+  await init();
+  const config: AuthConfig = {
+    baseUrl: "https://api.example.com",
+    endpoints: { login: "/auth/login/", user: null },
+    storage: "sessionStorage",
+    storageKey: "app",
+    csrf: { cookie: "csrftoken", header: "X-CSRFToken" },
+    refreshLeewayMs: 30_000,
+    timeoutMs: 10_000,
+    crossTab: true,
+    authorizedOrigins: ["https://api.example.com"],
+    fields: { access: "access", accessExpiration: "access_expiration", user: "user" },
+    debug: false,
+  };
+  const auth = new AuthClient(config);
+  const off: () => void = auth.onChange((e: AuthEvent) => {
+    const kind: "signedIn" | "refreshed" | "signedOut" | "expired" = e.type;
+    const source: "this_tab" | "other_tab" = e.source;
+    console.log(kind, source, e.user, e.reason);
+  });
+  const restored: Session | null = await auth.restore();
+  const session: Session = restored ?? (await auth.login({ username: "ada", password: "pw" }));
+  const token: string = session.accessToken;
+  const expires: number | null = session.expiresAt;
+  const res: Response = await auth.fetch("/api/me/", { method: "GET" });
+  await auth.fetch(new URL("https://api.example.com/api/items/"));
+  await auth.refresh();
+  const out: LogoutResult = await auth.logout();
+  const confirmed: boolean = out.serverConfirmed;
+  const warning: string | undefined = out.warning;
+  const maybeToken: string | undefined = auth.accessToken;
+  const signedIn: boolean = auth.isAuthenticated;
+  const expiry: number | null | undefined = auth.expiresAt;
+  try {
+    await auth.login({ username: "ada", password: "wrong" });
+  } catch (e) {
+    if (isAuthError(e)) {
+      const code: AuthErrorCode = e.code;
+      const status: number | undefined = e.status;
+      const detail: string | undefined = e.detail;
+      console.log(code, status, detail, e.message);
+    }
+  }
+  off();
+  auth.free();
+  console.log(token, expires, res.status, confirmed, warning, maybeToken, signedIn, expiry);
+}
