@@ -45,6 +45,11 @@ python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
 site_pid=$!
 trap 'stop_backends; kill $site_pid 2>/dev/null || true' EXIT
 start_backend c 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=6
+# For doctor(): configs a and b, and two deliberate misconfigurations.
+start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=http://127.0.0.1:8000
+start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
+start_backend a 8004 DB_PATH=db-a-8004.sqlite3
+start_backend b 8005 DB_PATH=db-b-8005.sqlite3
 run node --test tests/e2e/
 stop_backends
 

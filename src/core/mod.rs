@@ -2,6 +2,7 @@
 //! lives here and is tested natively (`cargo test`).
 
 pub mod claims;
+pub mod doctor;
 pub mod error;
 pub mod logout;
 pub mod outcome;

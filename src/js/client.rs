@@ -61,9 +61,9 @@ struct Flight {
     cancel: AbortController,
 }
 
-struct Inner {
-    cfg: Config,
-    machine: RefCell<Machine<JsValue>>,
+pub(super) struct Inner {
+    pub(super) cfg: Config,
+    pub(super) machine: RefCell<Machine<JsValue>>,
     /// The refresh in flight, shared by every waiter.
     flight: RefCell<Option<Flight>>,
     subscribers: RefCell<Vec<(u32, Function)>>,
@@ -189,6 +189,18 @@ impl AuthClient {
         })
     }
 
+    /// Probes the server and reports misconfiguration in plain words, naming the setting to
+    /// change. `options.credentials` adds a throwaway login → refresh → logout cycle, after
+    /// which the browser is signed out. Never rejects.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DoctorReport>")]
+    pub fn doctor(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "DoctorOptions")] options: Option<Object>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok(inner.doctor(options).await) })
+    }
+
     /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).
     #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
     pub fn on_change(
@@ -268,7 +280,7 @@ impl Inner {
     }
 
     /// Carries out the machine's queued actions, then re-arms the timer.
-    fn step(&self) {
+    pub(super) fn step(&self) {
         loop {
             // The borrow ends with this statement: subscribers may call back into the SDK.
             let action = self.machine.borrow_mut().poll_action();
@@ -502,7 +514,7 @@ impl Inner {
         obj.into()
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         endpoint: Endpoint,
         body: Option<&str>,
@@ -545,7 +557,7 @@ impl Inner {
 
     /// One refresh outside the session machine, only to obtain a Bearer that lets a login or
     /// logout past Django's CSRF check (a valid Bearer header skips it).
-    async fn bearer_from_cookie(&self) -> Option<Secret> {
+    pub(super) async fn bearer_from_cookie(&self) -> Option<Secret> {
         let (reply, facts) = self.call(Endpoint::Refresh, Some("{}"), None).await.ok()?;
         if classify(Endpoint::Refresh, reply.status, &facts) != Verdict::Ok {
             return None;

@@ -5,6 +5,7 @@
 use crate::prelude::*;
 mod client;
 mod config;
+mod doctor;
 mod error;
 
 pub use client::AuthClient;
@@ -73,6 +74,17 @@ export interface AuthEvent {
 export type AuthErrorCode =
   | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
   | "aborted" | "server" | "bad_response" | "storage";
+
+export interface DoctorOptions {
+  /** Credentials of a working account: adds a login → refresh → logout cycle (ends signed out). */
+  credentials?: Record<string, unknown>;
+}
+
+export interface DoctorReport {
+  /** No error-level finding. */
+  ok: boolean;
+  findings: Array<{ level: "error" | "warning" | "info"; code: string; message: string; fix?: string }>;
+}
 
 /** Every rejection of the SDK: `name === "AuthError"`. */
 export interface AuthError extends Error {

@@ -329,6 +329,36 @@ pub async fn call(
     })
 }
 
+/// A `GET` of `url` for `doctor()`: `include` credentials, or `omit` them, or an opaque
+/// `no-cors` request. Resolves to the status (0 for an opaque answer).
+///
+/// # Errors
+/// `network` / `timeout` when the browser got (or may read) no answer.
+pub async fn probe(
+    url: &str,
+    credentials: RequestCredentials,
+    no_cors: bool,
+    timeout_ms: u64,
+) -> Result<u16, AuthError> {
+    let guard = Abort::new(timeout_ms, None)?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(credentials);
+    init.set_signal(Some(&guard.signal()));
+    if no_cors {
+        let _ = Reflect::set(
+            &init,
+            &JsValue::from_str("mode"),
+            &JsValue::from_str("no-cors"),
+        );
+    }
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|_| AuthError::new(ErrorCode::Config, "an endpoint URL is not valid"))?;
+    let response = guard.fetch(&request).await?;
+    guard.disarm();
+    Ok(response.status())
+}
+
 /// A parsed body, read through `Reflect`.
 pub struct JsBody<'a>(pub &'a JsValue);
 

@@ -1,7 +1,9 @@
 // Type-checked with `tsc --noEmit --strict` by scripts/test.sh: a consumer using the whole
 // public API of the npm package. It is compiled, never run.
 import init, { AuthClient, isAuthError } from "../../pkg/tokenward.js";
-import type { AuthConfig, AuthEvent, LogoutResult, Session, AuthErrorCode } from "../../pkg/tokenward.js";
+import type {
+  AuthConfig, AuthEvent, LogoutResult, Session, AuthErrorCode, DoctorReport,
+} from "../../pkg/tokenward.js";
 
 export async function main(): Promise<void> {
   await init();
@@ -47,6 +49,12 @@ export async function main(): Promise<void> {
       console.log(code, status, detail, e.message);
     }
   }
+  const report: DoctorReport = await auth.doctor({ credentials: { username: "ada", password: "pw" } });
+  for (const f of report.findings) {
+    const level: "error" | "warning" | "info" = f.level;
+    console.log(level, f.code, f.message, f.fix ?? "");
+  }
+  await auth.doctor();
   off();
   auth.free();
   console.log(token, expires, res.status, confirmed, warning, maybeToken, signedIn, expiry);

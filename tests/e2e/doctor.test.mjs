@@ -1,0 +1,85 @@
+// doctor() against the reference backend in configs a, b, c and two misconfigured variants.
+// scripts/test.sh starts them: 8001 c, 8002 c with CORS_CREDENTIALS=0 and only
+// http://127.0.0.1:8000 allowed, 8003 b with CSRF_TRUSTED=0, 8004 a, 8005 b.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "./lib.mjs";
+
+const CREDENTIALS = { username: "demo", password: "tokenward-demo" };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(() => browser?.close());
+
+/** doctor() from a fresh browser profile; returns the report and whether restore() is null after. */
+async function doctor(api, { credentials, site = "http://127.0.0.1:8000" } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site}/tests/e2e/pages/tab.html?api=${encodeURIComponent(api)}`);
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate(() => window.makeClient({ crossTab: false }));
+  const report = await page.evaluate((c) => window.auth.doctor(c ? { credentials: c } : undefined), credentials);
+  const after = await page.evaluate(async () => ({
+    authenticated: window.auth.isAuthenticated,
+    restored: await window.auth.restore().catch((e) => e.code),
+  }));
+  await context.close();
+  return { report, codes: report.findings.map((f) => f.code), after };
+}
+
+test("config a: works, but logout revokes nothing — the blacklist app is named", async () => {
+  const { report, codes, after } = await doctor("http://127.0.0.1:8004", { credentials: CREDENTIALS });
+  assert.deepEqual(codes, ["logout_not_revoked"]);
+  assert.equal(report.ok, true);
+  const f = report.findings[0];
+  assert.equal(f.level, "warning");
+  assert.match(f.fix, /rest_framework_simplejwt\.token_blacklist/);
+  assert.match(f.fix, /JWT_AUTH_COOKIE does not/);
+  assert.deepEqual(after, { authenticated: false, restored: null }, "ends signed out");
+});
+
+test("configs b and c: clean, with a note on the CSRF detour of the access cookie", async () => {
+  for (const api of ["http://127.0.0.1:8005", "http://127.0.0.1:8001"]) {
+    const { report, codes, after } = await doctor(api, { credentials: CREDENTIALS });
+    assert.equal(report.ok, true, api);
+    assert.deepEqual(codes, ["access_cookie_csrf"], api);
+    assert.equal(report.findings[0].level, "info");
+    assert.deepEqual(after, { authenticated: false, restored: null }, api);
+  }
+});
+
+test("without credentials doctor only checks CORS and changes no session", async () => {
+  const { report, codes, after } = await doctor("http://127.0.0.1:8001");
+  assert.deepEqual(codes, ["cors_ok"]);
+  assert.equal(report.ok, true);
+  assert.equal(after.authenticated, false);
+});
+
+test("CORS without credentials is named: CORS_ALLOW_CREDENTIALS", async () => {
+  const { report, codes } = await doctor("http://127.0.0.1:8002", { credentials: CREDENTIALS });
+  assert.deepEqual(codes, ["cors_credentials_off"]);
+  assert.equal(report.ok, false);
+  assert.match(report.findings[0].fix, /CORS_ALLOW_CREDENTIALS = True/);
+});
+
+test("an origin CORS does not allow is named: CORS_ALLOWED_ORIGINS", async () => {
+  const { report, codes } = await doctor("http://127.0.0.1:8002", { site: "http://localhost:8000" });
+  assert.deepEqual(codes, ["cors_origin_not_allowed"]);
+  assert.match(report.findings[0].fix, /"http:\/\/localhost:8000" to CORS_ALLOWED_ORIGINS/);
+});
+
+test("the SPA origin missing from CSRF_TRUSTED_ORIGINS is named", async () => {
+  const { report, codes } = await doctor("http://127.0.0.1:8003", { credentials: CREDENTIALS });
+  assert.deepEqual(codes, ["csrf_failed"]);
+  assert.equal(report.ok, false);
+  assert.equal(report.findings[0].fix, 'Add "http://127.0.0.1:8000" to CSRF_TRUSTED_ORIGINS.');
+});
+
+test("wrong credentials and an unreachable server", async () => {
+  const wrong = await doctor("http://127.0.0.1:8001", { credentials: { username: "demo", password: "nope" } });
+  assert.deepEqual(wrong.codes, ["login_failed"]);
+  assert.match(wrong.report.findings[0].message, /Unable to log in with provided credentials/);
+  const down = await doctor("http://127.0.0.1:9");
+  assert.deepEqual(down.codes, ["server_unreachable"]);
+});
