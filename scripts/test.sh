@@ -41,6 +41,7 @@ done
 
 echo "== end-to-end tests (Playwright + Chromium, backend config c)"
 ln -sfn ../pkg www/pkg
+vite build --config tests/vite-app/vite.config.mjs
 python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
 site_pid=$!
 trap 'stop_backends; kill $site_pid 2>/dev/null || true' EXIT
