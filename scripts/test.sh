@@ -51,8 +51,9 @@ start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=ht
 start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
 start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
-run node --test tests/e2e/
+run node --test --test-concurrency=1 tests/e2e/
 stop_backends
+node scripts/faults-table.mjs
 
 passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 e2e=$(grep -oE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')

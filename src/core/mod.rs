@@ -9,3 +9,6 @@ pub mod outcome;
 pub mod reply;
 pub mod secret;
 pub mod session;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;
