@@ -5,7 +5,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::outcome::{BodyFacts, NOTHING_REVOKED_PREFIX};
+use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
 
 /// `finding.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +216,7 @@ pub fn diagnose(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
     let logout = match (&probes.logout_cookie_only, &probes.logout_bearer) {
         (Some(Some((403, facts))), bearer) => {
             let text = detail(facts);
-            if text.contains("Origin checking failed") || text.contains("Referer checking failed") {
+            if csrf_origin_refused(text) {
                 out.push(csrf_finding(text, origin, "logout"));
             } else {
                 out.push(finding(

@@ -152,6 +152,17 @@ pub fn error_for(
         .with_detail(facts.detail.clone())
 }
 
+/// Whether a CSRF failure was Django refusing the page's origin (not in
+/// `CSRF_TRUSTED_ORIGINS`), rather than a missing token.
+pub fn csrf_origin_refused(detail: &str) -> bool {
+    [
+        "CSRF Failed: Origin checking failed",
+        "CSRF Failed: Referer checking failed",
+    ]
+    .iter()
+    .any(|p| detail.starts_with(p))
+}
+
 /// dj-rest-auth's logout detail when nothing was revoked server side (config a).
 pub const NOTHING_REVOKED_PREFIX: &str = "Neither cookies or blacklist are enabled";
 

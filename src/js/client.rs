@@ -7,13 +7,16 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
 };
@@ -143,7 +146,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] credentials: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { inner.login(credentials).await.map_err(JsValue::from) })
+        spawn(async move { inner.login(credentials).await.map_err(JsValue::from) })
     }
 
     /// On page load: reuses a stored unexpired token, else refreshes from the cookie; `null`
@@ -151,14 +154,14 @@ impl AuthClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Session | null>")]
     pub fn restore(&self) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { inner.restore().await })
+        spawn(async move { inner.restore().await })
     }
 
     /// Refreshes now; concurrent callers share one request.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn refresh(&self) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { inner.refreshed().await })
+        spawn(async move { inner.refreshed().await })
     }
 
     /// Signs out: local state is cleared and `signedOut` emitted before this returns; the
@@ -168,7 +171,7 @@ impl AuthClient {
         let bearer = self.inner.machine.borrow_mut().logout(now());
         self.inner.step();
         let inner = self.inner.clone();
-        future_to_promise(async move { Ok(inner.server_logout(bearer).await) })
+        spawn(async move { Ok(inner.server_logout(bearer).await) })
     }
 
     /// Like `window.fetch`, with the access token for `authorizedOrigins`, and one shared
@@ -180,7 +183,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        spawn(async move {
             inner
                 .fetch(input, init)
                 .await
@@ -198,7 +201,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_optional_param_type = "DoctorOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { Ok(inner.doctor(options).await) })
+        spawn(async move { Ok(inner.doctor(options).await) })
     }
 
     /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).
@@ -670,7 +673,7 @@ impl Inner {
         let cancel = AbortController::new().ok();
         let signal = cancel.as_ref().map(AbortController::signal);
         let me = self.clone();
-        let promise = future_to_promise(async move {
+        let promise = spawn(async move {
             let result = me.run_flight(id, signal).await;
             {
                 let mut slot = me.flight.borrow_mut();
@@ -1034,6 +1037,13 @@ fn with_init(base: &Request, init: &RequestInit, guard: &Abort) -> Result<Reques
     init.set_signal(Some(&guard.signal()));
     Request::new_with_request_and_init(base, init)
         .map_err(|_| AuthError::new(ErrorCode::Config, "invalid fetch input"))
+}
+
+/// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for
+/// every exported async method (each generic instantiation cost 2.5–5.5 KB of wasm).
+fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(boxed)
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {

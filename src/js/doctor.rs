@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::RequestCredentials;
 
 use crate::core::doctor::{self, Answer, Probes, Reach};
-use crate::core::outcome::{classify, BodyFacts, Endpoint, Grant, Verdict};
+use crate::core::outcome::{classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict};
 use crate::core::secret::Secret;
 use crate::platform::{http, now};
 
@@ -129,10 +129,7 @@ impl Inner {
 }
 
 fn origin_refused(facts: &BodyFacts) -> bool {
-    facts
-        .detail
-        .as_deref()
-        .is_some_and(|d| d.contains("Origin checking failed"))
+    facts.detail.as_deref().is_some_and(csrf_origin_refused)
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
