@@ -39,7 +39,7 @@ use crate::platform::locks;
 use crate::platform::storage::Store;
 use crate::platform::timer::sleep;
 use crate::platform::timer::Timeout;
-use crate::platform::{log, now};
+use crate::platform::{get, log, now, set};
 
 /// How much longer than `timeoutMs` a refresh request may run before it is aborted.
 const REFRESH_LIMIT_FACTOR: u64 = 4;
@@ -345,8 +345,7 @@ impl Inner {
         if self.closed.get() || !message.is_object() {
             return;
         }
-        let get =
-            |k: &str| Reflect::get(message, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| get(message, k);
         let kind = get("kind").as_string();
         match kind.as_deref() {
             Some("token") => {
@@ -483,7 +482,7 @@ impl Inner {
     fn load(&self) -> Option<(TokenRecord, Option<JsValue>)> {
         let text = self.store.get()?;
         let v = JSON::parse(&text).ok()?;
-        let get = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| get(&v, k);
         if get("v").as_f64() != Some(1.0) {
             return None;
         }
@@ -1044,10 +1043,6 @@ fn with_init(base: &Request, init: &RequestInit, guard: &Abort) -> Result<Reques
 fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
     wasm_bindgen_futures::future_to_promise(boxed)
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 fn opt_num(v: Option<u64>) -> JsValue {

@@ -4,14 +4,14 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::error::AuthError;
 use crate::core::reply::FieldNames;
-use crate::platform::http;
 use crate::platform::storage::StorageKind;
+use crate::platform::{get, http};
 
 /// The validated configuration.
 pub struct Config {
@@ -93,14 +93,14 @@ impl Config {
             b
         };
 
-        let endpoints = field(obj, "endpoints");
+        let endpoints = get(obj, "endpoints");
         let mut urls: [Option<String>; 4] = Default::default();
         if !endpoints.is_undefined() {
             let e = as_object(&endpoints, "endpoints")?;
             check_keys(e, &["login", "refresh", "logout", "user"], "endpoints.")?;
         }
         for (slot, (name, default)) in urls.iter_mut().zip(DEFAULT_ENDPOINTS) {
-            let v = field(&endpoints, name);
+            let v = get(&endpoints, name);
             let path = if v.is_undefined() {
                 Some(String::from(default))
             } else if v.is_null() && name == "user" {
@@ -135,7 +135,7 @@ impl Config {
             return Err(AuthError::config("storageKey", "must not be empty"));
         }
 
-        let csrf_v = field(obj, "csrf");
+        let csrf_v = get(obj, "csrf");
         let csrf = if csrf_v.is_undefined() {
             Some((String::from("csrftoken"), String::from("X-CSRFToken")))
         } else if csrf_v.as_bool() == Some(false) {
@@ -158,7 +158,7 @@ impl Config {
         let cross_tab = boolean(obj, "crossTab", true)?;
         let debug = boolean(obj, "debug", false)?;
 
-        let ao = field(obj, "authorizedOrigins");
+        let ao = get(obj, "authorizedOrigins");
         let authorized = if ao.is_undefined() {
             vec![http::origin_of(&base).unwrap_or_default()]
         } else {
@@ -179,13 +179,13 @@ impl Config {
             out
         };
 
-        let f = field(obj, "fields");
+        let f = get(obj, "fields");
         if !f.is_undefined() {
             let fo = as_object(&f, "fields")?;
             check_keys(fo, &["access", "accessExpiration", "user"], "fields.")?;
         }
         let fname = |key: &str, default: &str| -> Result<String, AuthError> {
-            let v = field(&f, key);
+            let v = get(&f, key);
             if v.is_undefined() {
                 Ok(String::from(default))
             } else {
@@ -261,16 +261,8 @@ fn check_keys(obj: &Object, allowed: &[&str], prefix: &str) -> Result<(), AuthEr
     Ok(())
 }
 
-fn field(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
 fn string(obj: &Object, key: &str) -> Result<Option<String>, AuthError> {
-    let v = field(obj, key);
+    let v = get(obj, key);
     if v.is_undefined() {
         return Ok(None);
     }
@@ -280,7 +272,7 @@ fn string(obj: &Object, key: &str) -> Result<Option<String>, AuthError> {
 }
 
 fn boolean(obj: &Object, key: &str, default: bool) -> Result<bool, AuthError> {
-    let v = field(obj, key);
+    let v = get(obj, key);
     if v.is_undefined() {
         return Ok(default);
     }
@@ -289,7 +281,7 @@ fn boolean(obj: &Object, key: &str, default: bool) -> Result<bool, AuthError> {
 }
 
 fn millis(obj: &Object, key: &str, default: u64, positive: bool) -> Result<u64, AuthError> {
-    let v = field(obj, key);
+    let v = get(obj, key);
     if v.is_undefined() {
         return Ok(default);
     }

@@ -7,14 +7,14 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 use web_sys::RequestCredentials;
 
 use crate::core::doctor::{self, Answer, Probes, Reach};
 use crate::core::outcome::{classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict};
 use crate::core::secret::Secret;
-use crate::platform::{http, now};
+use crate::platform::{get, http, now, set};
 
 use super::client::Inner;
 
@@ -55,7 +55,7 @@ impl Inner {
         };
         let credentials = options
             .as_ref()
-            .and_then(|o| Reflect::get(o, &JsValue::from_str("credentials")).ok())
+            .map(|o| get(o, "credentials"))
             .filter(JsValue::is_object)
             .and_then(|c| JSON::stringify(&c).ok())
             .and_then(|s| s.as_string());
@@ -63,10 +63,8 @@ impl Inner {
         if let (Some(body), true) = (credentials, readable) {
             self.credentialed_cycle(&body, &mut probes).await;
         }
-        let origin = Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
-            .and_then(|l| Reflect::get(&l, &JsValue::from_str("origin")))
-            .ok()
-            .and_then(|o| o.as_string())
+        let origin = get(&get(&js_sys::global(), "location"), "origin")
+            .as_string()
             .unwrap_or_default();
         let findings = doctor::diagnose(&probes, &origin, &self.cfg.base);
         let report = Object::new();
@@ -130,8 +128,4 @@ impl Inner {
 
 fn origin_refused(facts: &BodyFacts) -> bool {
     facts.detail.as_deref().is_some_and(csrf_origin_refused)
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }

@@ -6,10 +6,7 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::AuthError;
-
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
+use crate::platform::set;
 
 /// Builds the JS error: `err instanceof Error`, `err.name === "AuthError"`.
 pub fn to_js(e: &AuthError) -> JsValue {

@@ -14,6 +14,7 @@ use web_sys::{
     AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
 };
 
+use super::get;
 use super::timer::Timeout;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::reply::{Body, FieldNames, Member};
@@ -394,14 +395,6 @@ impl Body for JsBody<'_> {
             .iter()
             .filter_map(|k| k.as_string())
             .collect()
-    }
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
     }
 }
 

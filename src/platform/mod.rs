@@ -12,6 +12,23 @@ pub mod log;
 pub mod storage;
 pub mod timer;
 
+use wasm_bindgen::JsValue;
+
+/// `obj[key]`, or `undefined` when `obj` is not an object (never throws into Rust: a throwing
+/// getter also gives `undefined`).
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `obj[key] = value`, ignoring failures (frozen objects).
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
 /// `Date.now()` as whole ms (the session machine's clock).
 pub fn now() -> u64 {
     js_sys::Date::now() as u64

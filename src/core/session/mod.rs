@@ -306,13 +306,7 @@ impl<U: Clone> Machine<U> {
         if self.phase != Phase::Unknown || record.expires_at.is_some_and(|e| e <= now) {
             return false;
         }
-        self.gen += 1;
-        self.token = Some(Token {
-            value: record.value,
-            gen: self.gen,
-            expires_at: record.expires_at,
-            lifetime: record.lifetime,
-        });
+        self.adopt(record);
         self.user = user;
         self.phase = Phase::Authenticated;
         self.emit(EventKind::SignedIn, Some("restored"));
@@ -455,14 +449,24 @@ impl<U: Clone> Machine<U> {
         self.actions.push_back(Action::ClearStorage);
     }
 
+    /// A token received at `now` becomes the current one.
     fn install(&mut self, grant: &Grant, now: Ms) {
-        self.gen += 1;
         let (expires_at, lifetime) = expiry(&grant.claims, grant.expiration_ms, now);
-        self.token = Some(Token {
+        self.adopt(TokenRecord {
             value: grant.token.clone(),
-            gen: self.gen,
             expires_at,
             lifetime,
+        });
+    }
+
+    /// `record` becomes the current token, one generation newer.
+    fn adopt(&mut self, record: TokenRecord) {
+        self.gen += 1;
+        self.token = Some(Token {
+            value: record.value,
+            gen: self.gen,
+            expires_at: record.expires_at,
+            lifetime: record.lifetime,
         });
     }
 

@@ -5,7 +5,7 @@
 //! lock after another tab's token arrived is finished without a request
 //! ([`Machine::adopt_in_flight`]).
 
-use super::{Action, EventKind, Machine, Ms, Phase, Source, Token, TokenRecord};
+use super::{Action, EventKind, Machine, Ms, Phase, Source, TokenRecord};
 
 impl<U: Clone> Machine<U> {
     /// Another tab signed in (`signed_in`) or refreshed, and sent its token.
@@ -33,13 +33,7 @@ impl<U: Clone> Machine<U> {
             }
         }
         let was = self.phase;
-        self.gen += 1;
-        self.token = Some(Token {
-            value: record.value,
-            gen: self.gen,
-            expires_at: record.expires_at,
-            lifetime: record.lifetime,
-        });
+        self.adopt(record);
         if user.is_some() || signed_in {
             self.user = user;
         }
