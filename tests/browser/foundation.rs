@@ -60,11 +60,7 @@ async fn a_rejected_token_is_refreshed_from_the_cookie_and_the_request_retried()
     login(&c).await;
     let before = c.access_token().unwrap();
     // The server stops accepting the token the client rightly believes valid.
-    hook(
-        "/test/revoke-access/",
-        Some(&format!(r#"{{"token":"{before}"}}"#)),
-    )
-    .await;
+    revoke(&before).await;
     reset_counters().await;
     // A POST with a body, to prove the retry resends it.
     let init = obj(

@@ -60,6 +60,15 @@ pub async fn backend_config() -> String {
     get_str(&hook("/test/info/", None).await, "config").unwrap()
 }
 
+/// The server stops accepting this access token (the client still believes it valid).
+pub async fn revoke(token: &str) {
+    hook(
+        "/test/revoke-access/",
+        Some(&format!(r#"{{"token":"{token}"}}"#)),
+    )
+    .await;
+}
+
 pub async fn reset_counters() {
     hook("/test/counters/reset/", Some("{}")).await;
 }

@@ -29,11 +29,7 @@ async fn twenty_concurrent_fetches_with_a_rejected_token_make_one_refresh() {
     let c = client();
     login(&c).await;
     let token = c.access_token().unwrap();
-    hook(
-        "/test/revoke-access/",
-        Some(&format!(r#"{{"token":"{token}"}}"#)),
-    )
-    .await;
+    revoke(&token).await;
     reset_counters().await;
     let responses = all_ok((0..20).map(|_| c.fetch("/api/me/".into(), None)).collect()).await;
     assert!(responses.iter().all(|r| r.status() == 200));
@@ -250,11 +246,7 @@ async fn logout_recovers_from_a_bearer_the_server_refuses() {
     login(&c).await;
     let token = c.access_token().unwrap();
     // The client believes its token valid; the server no longer does.
-    hook(
-        "/test/revoke-access/",
-        Some(&format!(r#"{{"token":"{token}"}}"#)),
-    )
-    .await;
+    revoke(&token).await;
     reset_counters().await;
     let result = ok(c.logout()).await;
     assert_eq!(
