@@ -3,6 +3,9 @@
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 unset RUSTFLAGS # it would override .cargo/config.toml (web_sys_unstable_apis)
 mkdir -p artifacts
+# The npm build's toolchain: a pinned nightly, for -Zbuild-std with -Cpanic=immediate-abort
+# (README, "Size"). Everything else builds on stable.
+NPM_TOOLCHAIN=nightly-2026-05-20
 
 BACKEND_PIDS=()
 

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs what building and testing tokenward needs, skipping what is already there:
-# the wasm32 target, wasm-bindgen-cli 0.2.130 (must match the crate's pin), wasm-pack 0.15.1,
+# the wasm32 target, the npm build's pinned nightly (with rust-src), wasm-bindgen-cli 0.2.130 (must match the crate's pin), wasm-pack 0.15.1,
 # Chromium + ChromeDriver (Debian), npm dev tools (binaryen 132, playwright-core), and the
 # reference backend's Python venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/lib.sh
 say() { echo "setup: $*"; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+if ! rustup run "$NPM_TOOLCHAIN" rustc --print sysroot >/dev/null 2>&1 \
+  || [ ! -d "$(rustup run "$NPM_TOOLCHAIN" rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  say "installing $NPM_TOOLCHAIN (rust-src) for the npm build"
+  rustup toolchain install "$NPM_TOOLCHAIN" --profile minimal -c rust-src -t wasm32-unknown-unknown
 fi
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
   say "installing wasm-bindgen-cli 0.2.130"

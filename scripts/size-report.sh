@@ -8,9 +8,11 @@ source scripts/lib.sh
 out=target/size-report
 mkdir -p "$out"
 CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
-  cargo build --release --target wasm32-unknown-unknown --features npm -q
+  RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=target/size-report/cargo \
+  RUSTFLAGS="--cfg=web_sys_unstable_apis -Zunstable-options -Cpanic=immediate-abort" \
+  cargo build --release --target wasm32-unknown-unknown --features npm -Zbuild-std=core,alloc -q
 wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
-  target/wasm32-unknown-unknown/release/tokenward.wasm
+  target/size-report/cargo/wasm32-unknown-unknown/release/tokenward.wasm
 wasm-opt -Oz -g --strip-dwarf \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \

@@ -13,13 +13,11 @@ use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
-};
+use web_sys::{AbortController, AbortSignal, Response};
 
 use super::config::Config;
 use super::error::{code_of, to_js};
@@ -34,7 +32,7 @@ use crate::core::session::{
 };
 use crate::platform::channel::Channel;
 use crate::platform::events::Listener;
-use crate::platform::http::{self, Abort, Extra, Reply};
+use crate::platform::http::{self, Extra, Prepared, Reply};
 use crate::platform::locks;
 use crate::platform::storage::Store;
 use crate::platform::timer::sleep;
@@ -552,7 +550,7 @@ impl Inner {
             Endpoint::Refresh => self.cfg.timeout_ms.saturating_mul(REFRESH_LIMIT_FACTOR),
             _ => self.cfg.timeout_ms,
         };
-        let reply = http::call(method, url, body, &extra, timeout, cancel).await?;
+        let reply = http::call(method, url, body, &extra, timeout, cancel.as_ref()).await?;
         let facts = reply::facts(&http::JsBody(&reply.json), &self.cfg.fields);
         Ok((reply, facts))
     }
@@ -915,25 +913,21 @@ impl Inner {
         input: JsValue,
         init: Option<Object>,
     ) -> Result<Response, AuthError> {
-        let base = self.request(&input, init.as_ref())?;
-        let url = base.url();
-        let caller_signal = Some(base.signal());
-        if !self.cfg.is_authorized(&url)
-            || self.cfg.is_auth_endpoint(&url)
-            || base.headers().has("Authorization").unwrap_or(false)
+        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
+        let req = http::prepare(&input, &init, &self.cfg.base)?;
+        if !self.cfg.is_authorized(&req.url)
+            || self.cfg.is_auth_endpoint(&req.url)
+            || req.authorization
         {
             // Not ours to authorise: sent as the caller built it.
-            let guard = Abort::new(self.cfg.timeout_ms, caller_signal)?;
-            let req = with_init(&base, &RequestInit::new(), &guard)?;
-            let res = guard.fetch(&req).await?;
-            guard.disarm();
-            return Ok(res);
+            let none = Extra {
+                bearer: None,
+                csrf: None,
+            };
+            return http::send_request(&req, false, &none, self.cfg.timeout_ms).await;
         }
         // Credentials: "include" unless the caller chose.
-        let include = !init
-            .as_ref()
-            .is_some_and(|i| Reflect::has(i, &JsValue::from_str("credentials")).unwrap_or(false))
-            && !input.is_instance_of::<Request>();
+        let include = !req.credentials;
 
         if self.machine.borrow().wants_refresh_before_send(now()) {
             self.debug("fetch: token expired, refreshing first");
@@ -942,7 +936,7 @@ impl Inner {
         // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
         let mut attempt = Attempt::default();
         loop {
-            let res = self.send_api(&base, include, &mut attempt).await?;
+            let res = self.send_api(&req, include, &mut attempt).await?;
             if res.status() != 401 {
                 return Ok(res);
             }
@@ -960,43 +954,10 @@ impl Inner {
         }
     }
 
-    /// The caller's request, with relative URLs resolved against `baseUrl`.
-    fn request(&self, input: &JsValue, init: Option<&Object>) -> Result<Request, AuthError> {
-        let invalid = |e: JsValue| {
-            let mut m = String::from("invalid fetch input: ");
-            if let Some(s) = e
-                .dyn_ref::<js_sys::Error>()
-                .and_then(|e| e.message().as_string())
-            {
-                m.push_str(&s);
-            }
-            AuthError {
-                code: ErrorCode::Config,
-                message: m.into(),
-                status: None,
-                detail: None,
-            }
-        };
-        let default_init = Object::new();
-        let init: &RequestInit = init.unwrap_or(&default_init).unchecked_ref();
-        if let Some(req) = input.dyn_ref::<Request>() {
-            return Request::new_with_request_and_init(req, init).map_err(invalid);
-        }
-        // A string or a URL object.
-        let text = if input.is_string() {
-            input.as_string().unwrap_or_default()
-        } else {
-            js_sys::JsString::from(input.clone()).into()
-        };
-        let url =
-            http::resolve(&text, &self.cfg.base).ok_or_else(|| invalid(JsValue::UNDEFINED))?;
-        Request::new_with_str_and_init(&url, init).map_err(invalid)
-    }
-
-    /// Sends a copy of `base` with the current token, recorded in `attempt`.
+    /// Sends a copy of `req` with the current token, recorded in `attempt`.
     async fn send_api(
         &self,
-        base: &Request,
+        req: &Prepared,
         include: bool,
         attempt: &mut Attempt,
     ) -> Result<Response, AuthError> {
@@ -1007,35 +968,13 @@ impl Inner {
                 None => (None, None),
             }
         };
-        let headers = Headers::new_with_headers(&base.headers())
-            .map_err(|_| AuthError::new(ErrorCode::Config, "invalid headers"))?;
-        Extra {
+        let extra = Extra {
             bearer: token.as_ref(),
-            csrf: self.csrf(&base.method()),
-        }
-        .apply(&headers)?;
-        let guard = Abort::new(self.cfg.timeout_ms, Some(base.signal()))?;
-        let init = RequestInit::new();
-        init.set_headers(&headers);
-        if include {
-            init.set_credentials(RequestCredentials::Include);
-        }
-        let copy = base
-            .clone()
-            .map_err(|_| AuthError::new(ErrorCode::Config, "the request body was already used"))?;
-        let req = with_init(&copy, &init, &guard)?;
+            csrf: self.csrf(&req.method),
+        };
         attempt.sending(gen);
-        let res = guard.fetch(&req).await?;
-        guard.disarm();
-        Ok(res)
+        http::send_request(req, include, &extra, self.cfg.timeout_ms).await
     }
-}
-
-/// `new Request(base, init)` with the guard's signal.
-fn with_init(base: &Request, init: &RequestInit, guard: &Abort) -> Result<Request, AuthError> {
-    init.set_signal(Some(&guard.signal()));
-    Request::new_with_request_and_init(base, init)
-        .map_err(|_| AuthError::new(ErrorCode::Config, "invalid fetch input"))
 }
 
 /// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for

@@ -9,7 +9,6 @@ use crate::prelude::*;
 
 use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
-use web_sys::RequestCredentials;
 
 use crate::core::doctor::{self, Answer, Probes, Reach};
 use crate::core::outcome::{classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict};
@@ -19,23 +18,18 @@ use crate::platform::{get, http, now, set};
 use super::client::Inner;
 
 impl Inner {
+    /// How the login endpoint answers a `GET`: with credentials, without, or only opaquely.
     async fn reach(&self) -> Reach {
-        let url = &self.cfg.login;
-        let t = self.cfg.timeout_ms;
-        if let Ok(status) = http::probe(url, RequestCredentials::Include, false, t).await {
-            return Reach::Readable(status);
-        }
-        if http::probe(url, RequestCredentials::Omit, false, t)
-            .await
-            .is_ok()
-        {
-            return Reach::CredentialsRefused;
-        }
-        if http::probe(url, RequestCredentials::Omit, true, t)
-            .await
-            .is_ok()
-        {
-            return Reach::OriginRefused;
+        for (include, no_cors) in [(true, false), (false, false), (false, true)] {
+            if let Ok(status) =
+                http::probe(&self.cfg.login, include, no_cors, self.cfg.timeout_ms).await
+            {
+                return match (include, no_cors) {
+                    (true, _) => Reach::Readable(status),
+                    (_, false) => Reach::CredentialsRefused,
+                    _ => Reach::OriginRefused,
+                };
+            }
         }
         Reach::Unreachable
     }

@@ -1,147 +1,142 @@
-//! fetch, in one place: credentials, the abort guard (timeout + the caller's `AbortSignal`),
-//! body reading and the few body facts the core needs.
+//! fetch, in one place: credentials, headers, the timeout and the caller's `AbortSignal`
+//! (mechanics in net.js, one import per request), and the few body facts the core needs.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::rc::Rc;
-use core::cell::Cell;
-
-use js_sys::{Array, Object, Promise, Reflect, JSON};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
-};
+use web_sys::{AbortSignal, Response};
 
-use super::get;
-use super::timer::Timeout;
+use super::{get, set};
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::reply::{Body, FieldNames, Member};
 use crate::core::secret::Secret;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/platform/net.js")]
 extern "C" {
-    /// The global `fetch` (window or worker).
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &Request) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = prepare)]
+    fn js_prepare(input: &JsValue, init: &JsValue, base: &str) -> JsValue;
+    /// See net.js.
+    #[wasm_bindgen(js_name = send)]
+    fn js_send(
+        input: &JsValue,
+        init: &Object,
+        headers: &Array,
+        timeout_ms: f64,
+        signal: Option<&AbortSignal>,
+        read: bool,
+    ) -> Promise;
 }
 
-/// Ties one request to an `AbortController`: aborted when the timeout fires, when the caller's
-/// signal fires, or when the guard is dropped before [`Abort::disarm`] (a dropped future
-/// cancels its request). Which of these happened is recorded in flags, not guessed from the
-/// error text.
-pub struct Abort {
-    controller: AbortController,
-    timed_out: Rc<Cell<bool>>,
-    caller: Option<(AbortSignal, Closure<dyn FnMut()>)>,
-    _timer: Timeout,
-    armed: bool,
+/// A caller's `fetch(input, init)` as a `Request`, with what the SDK decides on.
+pub struct Prepared {
+    /// The request (sent as a copy, so it stays usable for a retry).
+    pub request: JsValue,
+    /// Its absolute URL.
+    pub url: String,
+    /// Its method.
+    pub method: String,
+    /// Its `AbortSignal`.
+    pub signal: Option<AbortSignal>,
+    /// Whether it carries its own `Authorization` header.
+    pub authorization: bool,
+    /// Whether the caller chose `credentials` (in `init`, or by passing a `Request`).
+    pub credentials: bool,
 }
 
-impl Abort {
-    /// Starts the clock.
-    ///
-    /// # Errors
-    /// `aborted` when the caller's signal has already fired; `network` when the browser has no
-    /// `AbortController`.
-    pub fn new(timeout_ms: u64, caller: Option<AbortSignal>) -> Result<Abort, AuthError> {
-        if caller.as_ref().is_some_and(AbortSignal::aborted) {
-            return Err(aborted());
-        }
-        let controller = AbortController::new()
-            .map_err(|_| AuthError::new(ErrorCode::Network, "AbortController is unavailable"))?;
-        let timed_out = Rc::new(Cell::new(false));
-        let timer = {
-            let controller = controller.clone();
-            let timed_out = timed_out.clone();
-            Timeout::new(timeout_ms, move || {
-                timed_out.set(true);
-                controller.abort();
+/// Builds the caller's request, relative URLs resolved against `base`.
+///
+/// # Errors
+/// `config` with the browser's reason.
+pub fn prepare(input: &JsValue, init: &JsValue, base: &str) -> Result<Prepared, AuthError> {
+    let p = js_prepare(input, init, base);
+    failure(&p)?;
+    Ok(Prepared {
+        request: get(&p, "request"),
+        url: get(&p, "url").as_string().unwrap_or_default(),
+        method: get(&p, "method").as_string().unwrap_or_default(),
+        signal: get(&p, "signal").dyn_into().ok(),
+        authorization: get(&p, "authorization").is_truthy(),
+        credentials: get(&p, "credentials").is_truthy(),
+    })
+}
+
+/// The `AuthError` of a failed net.js result.
+fn failure(result: &JsValue) -> Result<(), AuthError> {
+    let error = get(result, "error").as_string();
+    let (code, message) = match error.as_deref() {
+        None => return Ok(()),
+        Some("timeout") => (ErrorCode::Timeout, "the request timed out (timeoutMs)"),
+        Some("aborted") => (
+            ErrorCode::Aborted,
+            "the request was aborted by its AbortSignal",
+        ),
+        Some("invalid") => {
+            return Err(AuthError {
+                code: ErrorCode::Config,
+                message: get(result, "message")
+                    .as_string()
+                    .unwrap_or_default()
+                    .into(),
+                status: None,
+                detail: None,
             })
-        };
-        let caller = caller.map(|signal| {
-            let controller = controller.clone();
-            let on_abort = Closure::<dyn FnMut()>::new(move || controller.abort());
-            let _ =
-                signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-            (signal, on_abort)
-        });
-        Ok(Abort {
-            controller,
-            timed_out,
-            caller,
-            _timer: timer,
-            armed: true,
-        })
-    }
-
-    /// The signal to put on the request.
-    pub fn signal(&self) -> AbortSignal {
-        self.controller.signal()
-    }
-
-    /// Sends `request` (built with [`Abort::signal`]).
-    ///
-    /// # Errors
-    /// `timeout`, `aborted` or `network`.
-    pub async fn fetch(&self, request: &Request) -> Result<Response, AuthError> {
-        match JsFuture::from(global_fetch(request)).await {
-            Ok(r) => r
-                .dyn_into::<Response>()
-                .map_err(|_| AuthError::new(ErrorCode::Network, "fetch returned no Response")),
-            Err(_) => Err(self.failure()),
         }
-    }
-
-    /// Reads the body as text.
-    ///
-    /// # Errors
-    /// As [`Abort::fetch`].
-    pub async fn text(&self, response: &Response) -> Result<String, AuthError> {
-        let promise = response.text().map_err(|_| self.failure())?;
-        match JsFuture::from(promise).await {
-            Ok(t) => Ok(t.as_string().unwrap_or_default()),
-            Err(_) => Err(self.failure()),
-        }
-    }
-
-    fn failure(&self) -> AuthError {
-        if self.timed_out.get() {
-            AuthError::new(ErrorCode::Timeout, "the request timed out (timeoutMs)")
-        } else if self.caller.as_ref().is_some_and(|(s, _)| s.aborted()) {
-            aborted()
-        } else {
-            AuthError::new(
-                ErrorCode::Network,
-                "the request failed: server unreachable or blocked by CORS",
-            )
-        }
-    }
-
-    /// The request is done: stop the timer and leave the response body alone.
-    pub fn disarm(mut self) {
-        self.armed = false;
-    }
+        Some(_) => (
+            ErrorCode::Network,
+            "the request failed: server unreachable or blocked by CORS",
+        ),
+    };
+    Err(AuthError::new(code, message))
 }
 
-impl Drop for Abort {
-    fn drop(&mut self) {
-        if self.armed {
-            self.controller.abort();
-        }
-        if let Some((signal, on_abort)) = &self.caller {
-            let _ = signal
-                .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        }
-    }
+/// One request through net.js: the result object, or the `AuthError` of its failure.
+async fn send(
+    input: &JsValue,
+    init: &Object,
+    headers: &Array,
+    timeout_ms: u64,
+    signal: Option<&AbortSignal>,
+    read: bool,
+) -> Result<JsValue, AuthError> {
+    let promise = js_send(input, init, headers, timeout_ms as f64, signal, read);
+    let result = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+    failure(&result)?;
+    Ok(result)
 }
 
-fn aborted() -> AuthError {
-    AuthError::new(
-        ErrorCode::Aborted,
-        "the request was aborted by its AbortSignal",
+/// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
+/// when `include`), under `timeout_ms` and the request's own signal. The response body is
+/// left to the caller.
+///
+/// # Errors
+/// `timeout`, `aborted`, `network`, or `config` when the request cannot be copied (a body
+/// already read) or a header is invalid.
+pub async fn send_request(
+    req: &Prepared,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout_ms: u64,
+) -> Result<Response, AuthError> {
+    let init = Object::new();
+    if include {
+        set(&init, "credentials", &JsValue::from_str("include"));
+    }
+    let headers = Array::new();
+    extra.push_to(&headers);
+    let result = send(
+        &req.request,
+        &init,
+        &headers,
+        timeout_ms,
+        req.signal.as_ref(),
+        false,
     )
+    .await?;
+    Ok(get(&result, "response").unchecked_into())
 }
 
 /// `url` resolved against `base`, as an absolute href.
@@ -265,19 +260,19 @@ pub struct Extra<'a> {
 }
 
 impl Extra<'_> {
-    /// Sets the headers on `headers`.
-    pub fn apply(&self, headers: &Headers) -> Result<(), AuthError> {
-        let bad = |_| AuthError::new(ErrorCode::Config, "a header value is not valid");
+    /// Appends the headers to `out` as `name, value` for net.js.
+    pub fn push_to(&self, out: &Array) {
         if let Some(bearer) = self.bearer {
             let mut v = String::with_capacity(bearer.expose().len() + 7);
             v.push_str("Bearer ");
             v.push_str(bearer.expose());
-            headers.set("Authorization", &v).map_err(bad)?;
+            out.push(&JsValue::from_str("Authorization"));
+            out.push(&JsValue::from_str(&v));
         }
         if let Some((name, value)) = &self.csrf {
-            headers.set(name, value).map_err(bad)?;
+            out.push(&JsValue::from_str(name));
+            out.push(&JsValue::from_str(value));
         }
-        Ok(())
     }
 }
 
@@ -290,44 +285,48 @@ pub struct Reply {
 }
 
 /// Sends one of the SDK's own requests with `credentials: "include"`, a JSON body and the
-/// given headers, and reads the whole reply under the same timeout.
+/// given headers, and reads the whole reply under the same timeout; `cancel` aborts it.
 ///
 /// # Errors
-/// `network`, `timeout`.
+/// `network`, `timeout`, `aborted` (by `cancel`).
 pub async fn call(
     method: &str,
     url: &str,
     body: Option<&str>,
     extra: &Extra<'_>,
     timeout_ms: u64,
-    cancel: Option<AbortSignal>,
+    cancel: Option<&AbortSignal>,
 ) -> Result<Reply, AuthError> {
-    let guard = Abort::new(timeout_ms, cancel)?;
-    let headers =
-        Headers::new().map_err(|_| AuthError::new(ErrorCode::Network, "Headers unavailable"))?;
-    let _ = headers.set("Accept", "application/json");
-    if body.is_some() {
-        let _ = headers.set("Content-Type", "application/json");
-    }
-    extra.apply(&headers)?;
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::Include);
-    init.set_headers(&headers);
-    init.set_signal(Some(&guard.signal()));
+    let headers = Array::of2(
+        &JsValue::from_str("Accept"),
+        &JsValue::from_str("application/json"),
+    );
+    extra.push_to(&headers);
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(method));
+    set(&init, "credentials", &JsValue::from_str("include"));
     if let Some(b) = body {
-        init.set_body(&JsValue::from_str(b));
+        headers.push(&JsValue::from_str("Content-Type"));
+        headers.push(&JsValue::from_str("application/json"));
+        set(&init, "body", &JsValue::from_str(b));
     }
-    let request = Request::new_with_str_and_init(url, &init)
-        .map_err(|_| AuthError::new(ErrorCode::Config, "an endpoint URL is not valid"))?;
-    let response = guard.fetch(&request).await?;
-    let text = guard.text(&response).await?;
-    guard.disarm();
-    let json = JSON::parse(&text).unwrap_or(JsValue::UNDEFINED);
+    let result = send(
+        &JsValue::from_str(url),
+        &init,
+        &headers,
+        timeout_ms,
+        cancel,
+        true,
+    )
+    .await?;
     Ok(Reply {
-        status: response.status(),
-        json,
+        status: status_of(&result),
+        json: get(&result, "json"),
     })
+}
+
+fn status_of(result: &JsValue) -> u16 {
+    get(result, "status").as_f64().unwrap_or(0.0) as u16
 }
 
 /// A `GET` of `url` for `doctor()`: `include` credentials, or `omit` them, or an opaque
@@ -337,27 +336,29 @@ pub async fn call(
 /// `network` / `timeout` when the browser got (or may read) no answer.
 pub async fn probe(
     url: &str,
-    credentials: RequestCredentials,
+    include: bool,
     no_cors: bool,
     timeout_ms: u64,
 ) -> Result<u16, AuthError> {
-    let guard = Abort::new(timeout_ms, None)?;
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(credentials);
-    init.set_signal(Some(&guard.signal()));
+    let init = Object::new();
+    set(
+        &init,
+        "credentials",
+        &JsValue::from_str(if include { "include" } else { "omit" }),
+    );
     if no_cors {
-        let _ = Reflect::set(
-            &init,
-            &JsValue::from_str("mode"),
-            &JsValue::from_str("no-cors"),
-        );
+        set(&init, "mode", &JsValue::from_str("no-cors"));
     }
-    let request = Request::new_with_str_and_init(url, &init)
-        .map_err(|_| AuthError::new(ErrorCode::Config, "an endpoint URL is not valid"))?;
-    let response = guard.fetch(&request).await?;
-    guard.disarm();
-    Ok(response.status())
+    let result = send(
+        &JsValue::from_str(url),
+        &init,
+        &Array::new(),
+        timeout_ms,
+        None,
+        false,
+    )
+    .await?;
+    Ok(status_of(&result))
 }
 
 /// A parsed body, read through `Reflect`.

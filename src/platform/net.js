@@ -1,0 +1,73 @@
+// fetch for src/platform/http.rs, one call per request. Each web-sys call costs an import in the
+// .wasm and a function in the JS glue, so the mechanics of a request (abort timer, the caller's
+// AbortSignal, headers, reading the body) live here, and every decision stays in Rust.
+// Nothing here rejects or throws: results are plain objects.
+
+// `fetch(input, init)` resolved against `base`, as a Request, with what Rust decides on:
+// { request, url, method, signal, authorization, credentials } or { error, message }.
+export function prepare(input, init, base) {
+  try {
+    const own = input instanceof Request;
+    const request = new Request(own ? input : new URL(String(input), base).href, init);
+    return {
+      request,
+      url: request.url,
+      method: request.method,
+      signal: request.signal,
+      authorization: request.headers.has("Authorization"),
+      credentials: own || (init != null && "credentials" in init),
+    };
+  } catch (e) {
+    return { error: "invalid", message: "invalid fetch input: " + ((e && e.message) || e) };
+  }
+}
+
+// Sends a copy of `input` (a URL or a Request, which stays usable for a retry) with `init`, the
+// header pairs of `headers` ([name, value, …]) set, under `timeoutMs` and the caller's `signal`.
+// Resolves to { status, json } when `read` (the body parsed as JSON, undefined when it is not
+// JSON; read under the same timeout), else to { status, response }; or to { error } with error
+// "timeout", "aborted", "network" or "invalid" (then with a message).
+export function send(input, init, headers, timeoutMs, signal, read) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const abort = () => controller.abort();
+  const done = (result) => {
+    clearTimeout(timer);
+    if (signal) signal.removeEventListener("abort", abort);
+    return result;
+  };
+  const failed = () =>
+    done({ error: timedOut ? "timeout" : signal && signal.aborted ? "aborted" : "network" });
+  if (signal) {
+    if (signal.aborted) return Promise.resolve(done({ error: "aborted" }));
+    signal.addEventListener("abort", abort);
+  }
+  let request;
+  try {
+    const own = input instanceof Request;
+    const h = new Headers(own ? input.headers : undefined);
+    for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
+    init.headers = h;
+    init.signal = controller.signal;
+    request = new Request(own ? input.clone() : input, init);
+  } catch (e) {
+    return Promise.resolve(done({ error: "invalid", message: String((e && e.message) || e) }));
+  }
+  return fetch(request).then((response) => {
+    const status = response.status;
+    if (!read) return done({ status, response });
+    return response.text().then((text) => {
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch (_) {
+        // not JSON: json stays undefined
+      }
+      return done({ status, json });
+    }, failed);
+  }, failed);
+}
