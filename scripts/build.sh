@@ -12,7 +12,7 @@ source scripts/lib.sh
 target=${1:-web}
 out=${2:-pkg}
 RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=target/npm \
-  RUSTFLAGS="--cfg=web_sys_unstable_apis -Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="$NPM_RUSTFLAGS" \
   wasm-pack build --release --target "$target" --out-dir "$out" --out-name tokenward \
   -- --features npm -Zbuild-std=core,alloc >/dev/null
 node_modules/.bin/wasm-opt -Oz \

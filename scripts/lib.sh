@@ -5,7 +5,10 @@ unset RUSTFLAGS # it would override .cargo/config.toml (web_sys_unstable_apis)
 mkdir -p artifacts
 # The npm build's toolchain: a pinned nightly, for -Zbuild-std with -Cpanic=immediate-abort
 # (README, "Size"). Everything else builds on stable.
+# -Zlocation-detail=none and -Zfmt-debug=none drop panic locations and Debug output, which the
+# npm build never prints.
 NPM_TOOLCHAIN=nightly-2026-05-20
+NPM_RUSTFLAGS="--cfg=web_sys_unstable_apis -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 
 BACKEND_PIDS=()
 

@@ -9,7 +9,7 @@ out=target/size-report
 mkdir -p "$out"
 CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
   RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=target/size-report/cargo \
-  RUSTFLAGS="--cfg=web_sys_unstable_apis -Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="$NPM_RUSTFLAGS" \
   cargo build --release --target wasm32-unknown-unknown --features npm -Zbuild-std=core,alloc -q
 wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
   target/size-report/cargo/wasm32-unknown-unknown/release/tokenward.wasm

@@ -574,7 +574,7 @@ impl Inner {
             return false;
         };
         self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
-        http::mint_csrf_cookie(cookie, &self.cfg.login).is_some()
+        http::mint_csrf_cookie(cookie, &self.cfg.login)
     }
 
     /// GET the user endpoint with `bearer`.

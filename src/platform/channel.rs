@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::BroadcastChannel;
 
 use super::events::Listener;
+use super::get;
 use super::storage::Store;
 
 /// A channel to the other tabs. Dropping it closes it.
@@ -17,7 +18,7 @@ pub enum Channel {
     Broadcast {
         /// The channel.
         channel: BroadcastChannel,
-        _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+        _on_message: Closure<dyn FnMut(JsValue)>,
     },
     /// `localStorage` + the `storage` event: the message is written and removed at once.
     Storage {
@@ -36,9 +37,10 @@ impl Channel {
         on_message: impl Fn(JsValue) + 'static,
     ) -> Option<Channel> {
         if let Ok(channel) = BroadcastChannel::new(name) {
-            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                move |e: web_sys::MessageEvent| on_message(e.data()),
-            );
+            // The same closure type as every other listener (a `MessageEvent` one would add
+            // its own glue); `data` is read like any property.
+            let on_message =
+                Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| on_message(get(&e, "data")));
             channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             return Some(Channel::Broadcast {
                 channel,

@@ -3,7 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -19,6 +19,12 @@ extern "C" {
     /// See net.js.
     #[wasm_bindgen(js_name = prepare)]
     fn js_prepare(input: &JsValue, init: &JsValue, base: &str) -> JsValue;
+    /// See net.js.
+    #[wasm_bindgen(js_name = readCookie)]
+    fn js_read_cookie(name: &str) -> Option<String>;
+    /// See net.js.
+    #[wasm_bindgen(js_name = mintCookie)]
+    fn js_mint_cookie(name: &str, api_url: &str) -> bool;
     /// See net.js.
     #[wasm_bindgen(js_name = send)]
     fn js_send(
@@ -162,85 +168,19 @@ pub fn without_query(url: &str) -> Option<String> {
 
 /// The value of a readable cookie of this document (for the CSRF header).
 pub fn read_cookie(name: &str) -> Option<String> {
-    let doc = Reflect::get(&js_sys::global(), &JsValue::from_str("document")).ok()?;
-    let cookies = Reflect::get(&doc, &JsValue::from_str("cookie"))
-        .ok()?
-        .as_string()?;
-    cookies.split(';').find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name && !v.is_empty()).then(|| v.to_owned())
-    })
+    js_read_cookie(name)
 }
 
-/// Mints a CSRF cookie the API will receive, for Django's double-submit check, and returns
-/// its value; `None` when this page cannot set a cookie that reaches the API's host.
+/// Mints a CSRF cookie the API will receive, for Django's double-submit check; whether one is
+/// now readable (false when this page cannot set a cookie that reaches the API's host).
 ///
 /// Used only when Django demands CSRF (an alive HttpOnly access cookie, no valid Bearer) and
 /// no refresh cookie is left to obtain a Bearer: dj-rest-auth sets no `csrftoken` cookie, and
 /// Django accepts any well-formed token whose cookie and header match (plus a trusted Origin).
-/// A cookie reaches the API when both share the host, or via a parent domain of both.
-pub fn mint_csrf_cookie(name: &str, api_url: &str) -> Option<String> {
-    let global = js_sys::global();
-    let doc = Reflect::get(&global, &JsValue::from_str("document")).ok()?;
-    let location = Reflect::get(&global, &JsValue::from_str("location")).ok()?;
-    let page_host = Reflect::get(&location, &JsValue::from_str("hostname"))
-        .ok()?
-        .as_string()?;
-    let api_host = web_sys::Url::new(api_url).ok()?.hostname();
-    let token = random_token()?;
-    let mut domains: Vec<Option<&str>> = Vec::new();
-    if page_host == api_host {
-        domains.push(None);
-    }
-    // Parent domains of the page's host (never a bare TLD) that contain the API's host.
-    let mut rest = page_host.as_str();
-    while let Some((_, parent)) = rest.split_once('.') {
-        if parent.contains('.')
-            && (api_host == parent || api_host.ends_with(&[".", parent].concat()))
-        {
-            domains.push(Some(parent));
-        }
-        rest = parent;
-    }
-    for domain in domains {
-        let mut cookie = String::from(name);
-        cookie.push('=');
-        cookie.push_str(&token);
-        cookie.push_str("; path=/; SameSite=Lax");
-        if let Some(d) = domain {
-            cookie.push_str("; domain=");
-            cookie.push_str(d);
-        }
-        let _ = Reflect::set(
-            &doc,
-            &JsValue::from_str("cookie"),
-            &JsValue::from_str(&cookie),
-        );
-        if read_cookie(name).as_deref() == Some(token.as_str()) {
-            return Some(token);
-        }
-    }
-    None
-}
-
-/// 32 random characters from `[A-Za-z0-9]` (the form Django expects of a CSRF secret), from
-/// `crypto.getRandomValues`.
-fn random_token() -> Option<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
-    let get_random = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    let bytes = js_sys::Uint8Array::new_with_length(32);
-    get_random.call1(&crypto, &bytes).ok()?;
-    Some(
-        bytes
-            .to_vec()
-            .iter()
-            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-            .collect(),
-    )
+/// A cookie reaches the API when both share the host, or via a parent domain of both. The
+/// mechanics (random value, `document.cookie`, the domain walk) are in net.js.
+pub fn mint_csrf_cookie(name: &str, api_url: &str) -> bool {
+    js_mint_cookie(name, api_url)
 }
 
 /// Whether a method is unsafe (changes state), i.e. CSRF-checked by Django.

@@ -7,14 +7,14 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortController;
 
+use super::get;
 use super::storage::Store;
-use super::timer::{sleep, Timeout};
+use super::timer::sleep;
 use crate::core::error::{AuthError, ErrorCode};
 
 /// Holds the lock; dropping it releases it.
@@ -57,97 +57,43 @@ pub struct Acquired {
     pub waited: bool,
 }
 
-/// A promise and its `resolve` (the executor runs synchronously, so it is always `Some`).
-fn deferred() -> Option<(Promise, Function)> {
-    let mut resolve = None;
-    let promise = Promise::new(&mut |r, _| resolve = Some(r));
-    resolve.map(|r| (promise, r))
-}
-
-fn web_locks() -> Option<(JsValue, Function)> {
-    let navigator = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok()?;
-    let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
-    let request = Reflect::get(&locks, &JsValue::from_str("request"))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()?;
-    Some((locks, request))
-}
-
-/// One `navigator.locks.request` call. Resolves to the guard, or `None` when `if_available`
-/// and the lock is taken.
-async fn request(
-    locks: &JsValue,
-    request: &Function,
-    name: &str,
-    if_available: bool,
-    wait_ms: u64,
-) -> Result<Option<LockGuard>, AuthError> {
-    let unavailable = || AuthError::new(ErrorCode::Network, "navigator.locks.request failed");
-    let (granted, on_granted) = deferred().ok_or_else(unavailable)?;
-    let (hold, release) = deferred().ok_or_else(unavailable)?;
-    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-        let _ = on_granted.call1(&JsValue::NULL, &lock);
-        if lock.is_null() {
-            Promise::resolve(&JsValue::UNDEFINED).into()
-        } else {
-            hold.into()
-        }
-    });
-    let options = Object::new();
-    let abort = AbortController::new().ok();
-    let _timer = if if_available {
-        let _ = Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
-        None
-    } else {
-        abort.as_ref().map(|a| {
-            let _ = Reflect::set(&options, &JsValue::from_str("signal"), &a.signal());
-            let a = a.clone();
-            Timeout::new(wait_ms, move || a.abort())
-        })
-    };
-    let pending = request
-        .call3(locks, &JsValue::from_str(name), &options, &callback)
-        .map_err(|_| unavailable())?;
-    // `pending` rejects only when the wait is aborted, always before this function returns,
-    // so the handler below outlives every call of it. Until then `granted` decides: a `Lock`,
-    // or `null` for an `ifAvailable` request that found the lock taken.
-    let on_abort = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
-    let aborted = pending.unchecked_into::<Promise>().catch(&on_abort);
-    let first = Promise::race(&js_sys::Array::of2(&granted, &aborted));
-    match JsFuture::from(first).await {
-        Ok(lock) if lock.is_object() => Ok(Some(LockGuard {
-            release: Release::WebLock(release),
-        })),
-        Ok(lock) if if_available && lock.is_null() => Ok(None),
-        _ => Err(AuthError::new(
-            ErrorCode::Timeout,
-            "timed out waiting for another tab's refresh",
-        )),
-    }
+#[wasm_bindgen(module = "/src/platform/locks.js")]
+extern "C" {
+    /// See locks.js.
+    #[wasm_bindgen(js_name = acquire)]
+    fn web_lock(name: &str, wait_ms: f64) -> Promise;
 }
 
 /// Acquires the cross-tab refresh lock `name`, waiting at most `wait_ms`.
 ///
 /// # Errors
-/// `timeout` when another tab held it for longer than `wait_ms`.
+/// `timeout` when another tab held it for longer than `wait_ms`; `network` when the browser
+/// refused the request.
 pub async fn acquire(name: &str, wait_ms: u64, debug: bool) -> Result<Acquired, AuthError> {
-    if let Some((locks, req)) = web_locks() {
-        if let Some(guard) = request(&locks, &req, name, true, wait_ms).await? {
-            return Ok(Acquired {
-                guard,
-                waited: false,
-            });
-        }
-        let guard = request(&locks, &req, name, false, wait_ms)
-            .await?
-            .ok_or_else(|| AuthError::new(ErrorCode::Timeout, "lock not granted"))?;
-        return Ok(Acquired {
-            guard,
-            waited: true,
-        });
+    let got = JsFuture::from(web_lock(name, wait_ms as f64))
+        .await
+        .unwrap_or(JsValue::UNDEFINED);
+    if got.is_null() {
+        return lease(name, wait_ms, debug).await;
     }
-    lease(name, wait_ms, debug).await
+    match get(&got, "release").dyn_into::<Function>() {
+        Ok(release) => Ok(Acquired {
+            guard: LockGuard {
+                release: Release::WebLock(release),
+            },
+            waited: get(&got, "waited").is_truthy(),
+        }),
+        Err(_) if get(&got, "error").as_string().as_deref() == Some("timeout") => {
+            Err(AuthError::new(
+                ErrorCode::Timeout,
+                "timed out waiting for another tab's refresh",
+            ))
+        }
+        Err(_) => Err(AuthError::new(
+            ErrorCode::Network,
+            "navigator.locks.request failed",
+        )),
+    }
 }
 
 /// The fallback: a lease `"<owner> <until>"` in `localStorage`, written, then confirmed after a
@@ -173,8 +119,9 @@ async fn lease(name: &str, wait_ms: u64, debug: bool) -> Result<Acquired, AuthEr
         let free = match store.get() {
             None => true,
             Some(v) => v
-                .split_once(' ')
-                .map(|(_, t)| js_sys::Number::parse_float(t))
+                .bytes()
+                .position(|b| b == b' ')
+                .map(|i| js_sys::Number::parse_float(&v[i + 1..]))
                 .is_none_or(|t| t.is_nan() || t < now),
         };
         if free {

@@ -1,6 +1,7 @@
-// fetch for src/platform/http.rs, one call per request. Each web-sys call costs an import in the
-// .wasm and a function in the JS glue, so the mechanics of a request (abort timer, the caller's
-// AbortSignal, headers, reading the body) live here, and every decision stays in Rust.
+// fetch and cookies for src/platform/http.rs, one call each. Each web-sys call costs an import
+// in the .wasm and a function in the JS glue, so the mechanics of a request (abort timer, the
+// caller's AbortSignal, headers, reading the body) and of document.cookie live here, and every
+// decision stays in Rust.
 // Nothing here rejects or throws: results are plain objects.
 
 // `fetch(input, init)` resolved against `base`, as a Request, with what Rust decides on:
@@ -70,4 +71,45 @@ export function send(input, init, headers, timeoutMs, signal, read) {
       return done({ status, json });
     }, failed);
   }, failed);
+}
+
+// The value of this document's cookie `name`, or undefined (also without a document, or when
+// reading cookies throws, as in a sandboxed frame).
+export function readCookie(name) {
+  try {
+    for (const pair of String(document.cookie).split(";")) {
+      const p = pair.trim();
+      const i = p.indexOf("=");
+      if (i > 0 && p.slice(0, i) === name && i + 1 < p.length) return p.slice(i + 1);
+    }
+  } catch (_) {
+    // no readable cookies
+  }
+}
+
+// Mints cookie `name` with 32 random [A-Za-z0-9] characters (the form Django expects of a
+// CSRF secret) where the API at `apiUrl` receives it: on this host when the API shares it,
+// else on a parent domain of this page (never a bare TLD) that contains the API's host.
+// Returns whether the cookie is now readable. See mint_csrf_cookie in http.rs.
+export function mintCookie(name, apiUrl) {
+  try {
+    const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const token = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => abc[b % 62]).join("");
+    const page = location.hostname;
+    const api = new URL(apiUrl).hostname;
+    const domains = page === api ? [""] : [];
+    for (let rest = page, i; (i = rest.indexOf(".")) >= 0; ) {
+      rest = rest.slice(i + 1);
+      if (rest.includes(".") && (api === rest || api.endsWith("." + rest))) {
+        domains.push("; domain=" + rest);
+      }
+    }
+    for (const domain of domains) {
+      document.cookie = name + "=" + token + "; path=/; SameSite=Lax" + domain;
+      if (readCookie(name) === token) return true;
+    }
+  } catch (_) {
+    // no document, location or crypto: nothing minted
+  }
+  return false;
 }
