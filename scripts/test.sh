@@ -17,7 +17,9 @@ echo "== lint"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --features npm --release -- -D warnings
+# The npm package's two modules (scripts/build.sh).
+cargo clippy --target wasm32-unknown-unknown --features npm,lazy-doctor --release -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features npm,doctor-module --release -- -D warnings
 
 echo "== native tests"
 run cargo test

@@ -64,6 +64,9 @@ struct Flight {
 
 pub(super) struct Inner {
     pub(super) cfg: Config,
+    /// The config object as given (for the doctor module, see `doctor.rs`).
+    #[cfg_attr(not(feature = "lazy-doctor"), allow(dead_code))]
+    pub(super) config: JsValue,
     pub(super) machine: RefCell<Machine<JsValue>>,
     /// The refresh in flight, shared by every waiter.
     flight: RefCell<Option<Flight>>,
@@ -106,6 +109,7 @@ impl AuthClient {
         let inner = Rc::new_cyclic(|me| Inner {
             machine: RefCell::new(Machine::new(cfg.leeway_ms)),
             cfg,
+            config,
             flight: RefCell::new(None),
             subscribers: RefCell::new(Vec::new()),
             next_subscriber: Cell::new(0),
@@ -249,6 +253,14 @@ impl AuthClient {
     pub fn expires_at(&self) -> Option<f64> {
         let m = self.inner.machine.borrow();
         m.token().and_then(|t| t.expires_at).map(|e| e as f64)
+    }
+}
+
+impl AuthClient {
+    /// The shared state (for the doctor module's entry point).
+    #[cfg_attr(not(feature = "doctor-module"), allow(dead_code))]
+    pub(super) fn inner(&self) -> &Rc<Inner> {
+        &self.inner
     }
 }
 
@@ -979,7 +991,7 @@ impl Inner {
 
 /// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for
 /// every exported async method (each generic instantiation cost 2.5–5.5 KB of wasm).
-fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+pub(super) fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
     wasm_bindgen_futures::future_to_promise(boxed)
 }

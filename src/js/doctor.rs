@@ -3,123 +3,213 @@
 //! Without `options.credentials` it only sends `GET`s to the login endpoint (which accepts
 //! only `POST`, so nothing changes at the server). With them it runs a throwaway login →
 //! refresh → logout cycle, after which the browser (and this client) is signed out.
+//!
+//! The npm package loads the doctor on demand (cargo feature `lazy-doctor`): its probes,
+//! judgement and texts are a module of their own (`doctor/` in the package, built with the
+//! feature `doctor-module`), fetched the first time `doctor()` is called, so that pages which
+//! never call it do not download it (README, "Size").
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Object, JSON};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use crate::core::doctor::{self, Answer, Probes, Reach};
-use crate::core::outcome::{classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict};
-use crate::core::secret::Secret;
-use crate::platform::{get, http, now, set};
+use crate::platform::now;
 
 use super::client::Inner;
 
+/// What a credentialed cycle did to the browser's session.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Cycle {
+    /// The throwaway login succeeded: the cookies of any earlier session were replaced.
+    signed_in: bool,
+    /// The server confirmed the logout that ended it.
+    confirmed: bool,
+}
+
 impl Inner {
-    /// How the login endpoint answers a `GET`: with credentials, without, or only opaquely.
-    async fn reach(&self) -> Reach {
-        for (include, no_cors) in [(true, false), (false, false), (false, true)] {
-            if let Ok(status) =
-                http::probe(&self.cfg.login, include, no_cors, self.cfg.timeout_ms).await
-            {
-                return match (include, no_cors) {
-                    (true, _) => Reach::Readable(status),
-                    (_, false) => Reach::CredentialsRefused,
-                    _ => Reach::OriginRefused,
-                };
-            }
-        }
-        Reach::Unreachable
-    }
-
-    async fn answer(&self, endpoint: Endpoint, body: &str, bearer: Option<&Secret>) -> Answer {
-        self.call(endpoint, Some(body), bearer)
-            .await
-            .ok()
-            .map(|(reply, facts)| (reply.status, facts))
-    }
-
-    /// The probes and the report.
+    /// `doctor()`: the report. After a credentialed cycle this client is signed out too.
     pub(super) async fn doctor(&self, options: Option<Object>) -> JsValue {
-        let mut probes = Probes {
-            reach: Some(self.reach().await),
-            ..Probes::default()
-        };
-        let credentials = options
-            .as_ref()
-            .map(|o| get(o, "credentials"))
-            .filter(JsValue::is_object)
-            .and_then(|c| JSON::stringify(&c).ok())
-            .and_then(|s| s.as_string());
-        let readable = matches!(probes.reach, Some(Reach::Readable(s)) if s != 404);
-        if let (Some(body), true) = (credentials, readable) {
-            self.credentialed_cycle(&body, &mut probes).await;
-        }
-        let origin = get(&get(&js_sys::global(), "location"), "origin")
-            .as_string()
-            .unwrap_or_default();
-        let findings = doctor::diagnose(&probes, &origin, &self.cfg.base);
-        let report = Object::new();
-        let list = Array::new();
-        for f in &findings {
-            let o = Object::new();
-            set(&o, "level", &JsValue::from_str(f.level.as_str()));
-            set(&o, "code", &JsValue::from_str(f.code));
-            set(&o, "message", &JsValue::from_str(&f.message));
-            if let Some(fix) = &f.fix {
-                set(&o, "fix", &JsValue::from_str(fix));
+        let (report, cycle) = self.examine(options).await;
+        if cycle.signed_in {
+            self.machine.borrow_mut().logout(now());
+            if cycle.confirmed {
+                self.machine.borrow_mut().server_logout_done();
             }
-            list.push(&o);
+            self.step();
         }
-        set(&report, "ok", &JsValue::from_bool(doctor::ok(&findings)));
-        set(&report, "findings", &list);
-        report.into()
-    }
-
-    async fn credentialed_cycle(&self, credentials: &str, probes: &mut Probes) {
-        // Login; an alive access cookie (configs b, c) may make Django check CSRF first.
-        let mut login = self.answer(Endpoint::Login, credentials, None).await;
-        if let Some((403, facts)) = &login {
-            if classify(Endpoint::Login, 403, facts) == Verdict::Csrf && !origin_refused(facts) {
-                if let Some(bearer) = self.bearer_from_cookie().await {
-                    login = self
-                        .answer(Endpoint::Login, credentials, Some(&bearer))
-                        .await;
-                }
-            }
-        }
-        let signed_in = matches!(&login, Some((200..=299, _)));
-        probes.login = Some(login);
-        if !signed_in {
-            return;
-        }
-        let refresh = self.answer(Endpoint::Refresh, "{}", None).await;
-        let bearer = match &refresh {
-            Some((200..=299, facts)) => Grant::from_facts(facts, 200).ok().map(|g| g.token),
-            _ => None,
-        };
-        probes.refresh = Some(refresh);
-        // Logout as after a page reload (no Bearer): the request Django CSRF-checks when the
-        // HttpOnly access cookie is present.
-        let plain = self.answer(Endpoint::Logout, "{}", None).await;
-        if matches!(&plain, Some((403, _))) {
-            probes.logout_bearer = Some(self.answer(Endpoint::Logout, "{}", bearer.as_ref()).await);
-        }
-        probes.logout_cookie_only = Some(plain);
-        // The browser is signed out; so is this client.
-        let confirmed = [&probes.logout_cookie_only, &probes.logout_bearer]
-            .iter()
-            .any(|a| matches!(a, Some(Some((200..=299, _)))));
-        self.machine.borrow_mut().logout(now());
-        if confirmed {
-            self.machine.borrow_mut().server_logout_done();
-        }
-        self.step();
+        report
     }
 }
 
-fn origin_refused(facts: &BodyFacts) -> bool {
-    facts.detail.as_deref().is_some_and(csrf_origin_refused)
+#[cfg(feature = "lazy-doctor")]
+#[wasm_bindgen(module = "/src/js/doctor.js")]
+extern "C" {
+    /// See doctor.js.
+    #[wasm_bindgen(js_name = loadDoctor)]
+    fn load_doctor(config: &JsValue, options: &JsValue) -> js_sys::Promise;
+}
+
+#[cfg(feature = "lazy-doctor")]
+impl Inner {
+    /// Runs the doctor module on this client's config: `{ report, signedIn, confirmed }`.
+    async fn examine(&self, options: Option<Object>) -> (JsValue, Cycle) {
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let result = wasm_bindgen_futures::JsFuture::from(load_doctor(&self.config, &options))
+            .await
+            .unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| crate::platform::get(&result, k);
+        let cycle = Cycle {
+            signed_in: get("signedIn").is_truthy(),
+            confirmed: get("confirmed").is_truthy(),
+        };
+        (get("report"), cycle)
+    }
+}
+
+/// The doctor module's entry point (called by doctor.js): a throwaway client on `config`
+/// examines the server; resolves to `{ report, signedIn, confirmed }`.
+///
+/// # Errors
+/// As `new AuthClient(config)`.
+#[cfg(feature = "doctor-module")]
+#[wasm_bindgen(js_name = runDoctor)]
+pub fn run_doctor(config: JsValue, options: Option<Object>) -> Result<js_sys::Promise, JsValue> {
+    let client = super::AuthClient::new(config)?;
+    Ok(super::client::spawn(async move {
+        let (report, cycle) = client.inner().examine(options).await;
+        let out = Object::new();
+        crate::platform::set(&out, "report", &report);
+        crate::platform::set(&out, "signedIn", &JsValue::from_bool(cycle.signed_in));
+        crate::platform::set(&out, "confirmed", &JsValue::from_bool(cycle.confirmed));
+        drop(client);
+        Ok(out.into())
+    }))
+}
+
+#[cfg(not(feature = "lazy-doctor"))]
+mod probes {
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+
+    use js_sys::{Array, Object, JSON};
+    use wasm_bindgen::prelude::*;
+
+    use super::Cycle;
+    use crate::core::doctor::{self, Answer, Probes, Reach};
+    use crate::core::outcome::{
+        classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict,
+    };
+    use crate::core::secret::Secret;
+    use crate::js::client::Inner;
+    use crate::platform::{get, http, set};
+
+    impl Inner {
+        /// How the login endpoint answers a `GET`: with credentials, without, or only opaquely.
+        async fn reach(&self) -> Reach {
+            for (include, no_cors) in [(true, false), (false, false), (false, true)] {
+                if let Ok(status) =
+                    http::probe(&self.cfg.login, include, no_cors, self.cfg.timeout_ms).await
+                {
+                    return match (include, no_cors) {
+                        (true, _) => Reach::Readable(status),
+                        (_, false) => Reach::CredentialsRefused,
+                        _ => Reach::OriginRefused,
+                    };
+                }
+            }
+            Reach::Unreachable
+        }
+
+        async fn answer(&self, endpoint: Endpoint, body: &str, bearer: Option<&Secret>) -> Answer {
+            self.call(endpoint, Some(body), bearer)
+                .await
+                .ok()
+                .map(|(reply, facts)| (reply.status, facts))
+        }
+
+        /// The probes, the report, and what a credentialed cycle did.
+        pub(in crate::js) async fn examine(&self, options: Option<Object>) -> (JsValue, Cycle) {
+            let mut probes = Probes {
+                reach: Some(self.reach().await),
+                ..Probes::default()
+            };
+            let credentials = options
+                .as_ref()
+                .map(|o| get(o, "credentials"))
+                .filter(JsValue::is_object)
+                .and_then(|c| JSON::stringify(&c).ok())
+                .and_then(|s| s.as_string());
+            let readable = matches!(probes.reach, Some(Reach::Readable(s)) if s != 404);
+            let mut cycle = Cycle::default();
+            if let (Some(body), true) = (credentials, readable) {
+                cycle = self.credentialed_cycle(&body, &mut probes).await;
+            }
+            let origin = get(&get(&js_sys::global(), "location"), "origin")
+                .as_string()
+                .unwrap_or_default();
+            let findings = doctor::diagnose(&probes, &origin, &self.cfg.base);
+            let report = Object::new();
+            let list = Array::new();
+            for f in &findings {
+                let o = Object::new();
+                set(&o, "level", &JsValue::from_str(f.level.as_str()));
+                set(&o, "code", &JsValue::from_str(f.code));
+                set(&o, "message", &JsValue::from_str(&f.message));
+                if let Some(fix) = &f.fix {
+                    set(&o, "fix", &JsValue::from_str(fix));
+                }
+                list.push(&o);
+            }
+            set(&report, "ok", &JsValue::from_bool(doctor::ok(&findings)));
+            set(&report, "findings", &list);
+            (report.into(), cycle)
+        }
+
+        async fn credentialed_cycle(&self, credentials: &str, probes: &mut Probes) -> Cycle {
+            // Login; an alive access cookie (configs b, c) may make Django check CSRF first.
+            let mut login = self.answer(Endpoint::Login, credentials, None).await;
+            if let Some((403, facts)) = &login {
+                if classify(Endpoint::Login, 403, facts) == Verdict::Csrf && !origin_refused(facts)
+                {
+                    if let Some(bearer) = self.bearer_from_cookie().await {
+                        login = self
+                            .answer(Endpoint::Login, credentials, Some(&bearer))
+                            .await;
+                    }
+                }
+            }
+            let signed_in = matches!(&login, Some((200..=299, _)));
+            probes.login = Some(login);
+            if !signed_in {
+                return Cycle::default();
+            }
+            let refresh = self.answer(Endpoint::Refresh, "{}", None).await;
+            let bearer = match &refresh {
+                Some((200..=299, facts)) => Grant::from_facts(facts, 200).ok().map(|g| g.token),
+                _ => None,
+            };
+            probes.refresh = Some(refresh);
+            // Logout as after a page reload (no Bearer): the request Django CSRF-checks when the
+            // HttpOnly access cookie is present.
+            let plain = self.answer(Endpoint::Logout, "{}", None).await;
+            if matches!(&plain, Some((403, _))) {
+                probes.logout_bearer =
+                    Some(self.answer(Endpoint::Logout, "{}", bearer.as_ref()).await);
+            }
+            probes.logout_cookie_only = Some(plain);
+            // The browser is signed out (the caller signs the client out too).
+            Cycle {
+                signed_in: true,
+                confirmed: [&probes.logout_cookie_only, &probes.logout_bearer]
+                    .iter()
+                    .any(|a| matches!(a, Some(Some((200..=299, _))))),
+            }
+        }
+    }
+
+    fn origin_refused(facts: &BodyFacts) -> bool {
+        facts.detail.as_deref().is_some_and(csrf_origin_refused)
+    }
 }

@@ -269,6 +269,7 @@ fn status_of(result: &JsValue) -> u16 {
     get(result, "status").as_f64().unwrap_or(0.0) as u16
 }
 
+#[cfg(not(feature = "lazy-doctor"))]
 /// A `GET` of `url` for `doctor()`: `include` credentials, or `omit` them, or an opaque
 /// `no-cors` request. Resolves to the status (0 for an opaque answer).
 ///

@@ -83,3 +83,43 @@ test("wrong credentials and an unreachable server", async () => {
   const down = await doctor("http://127.0.0.1:9");
   assert.deepEqual(down.codes, ["server_unreachable"]);
 });
+
+test("a signed-in client is signed out by doctor(credentials): state and event, no other tab disturbed", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const other = await context.newPage();
+  for (const p of [page, other]) {
+    await p.goto("http://127.0.0.1:8000/tests/e2e/pages/tab.html?api=http://127.0.0.1:8005");
+    await p.waitForFunction(() => window.ready === true);
+    await p.evaluate(() => window.makeClient());
+  }
+  await page.evaluate(() => window.login());
+  await other.evaluate(() => window.auth.restore());
+  await other.evaluate(() => { window.events.length = 0; });
+  const report = await page.evaluate((c) => window.auth.doctor({ credentials: c }), CREDENTIALS);
+  assert.equal(report.ok, true);
+  const state = await page.evaluate(() => ({ authenticated: window.auth.isAuthenticated, events: window.events }));
+  assert.equal(state.authenticated, false);
+  assert.equal(state.events.at(-1), "signedOut:this_tab");
+  // The doctor's throwaway client broadcasts nothing: the other tab hears only this tab's
+  // sign-out (from the doctor's result), never a sign-in.
+  const heard = await other.evaluate(() => window.events);
+  assert.ok(!heard.some((e) => e.startsWith("signedIn")), heard.join());
+  await context.close();
+});
+
+test("doctor() whose module cannot be loaded reports doctor_unavailable instead of rejecting", async () => {
+  const context = await browser.newContext();
+  await context.route("**/pkg/doctor/**", (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto("http://127.0.0.1:8000/tests/e2e/pages/tab.html?api=http://127.0.0.1:8001");
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate(() => window.makeClient({ crossTab: false }));
+  const report = await page.evaluate(() => window.auth.doctor());
+  assert.equal(report.ok, false);
+  assert.deepEqual(report.findings.map((f) => f.code), ["doctor_unavailable"]);
+  assert.match(report.findings[0].fix, /doctor\//);
+  // The client itself still works.
+  assert.equal((await page.evaluate(() => window.login())).user.username, "demo");
+  await context.close();
+});

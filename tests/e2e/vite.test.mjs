@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, SITE } from "./lib.mjs";
 
-test("a Vite-built app imports tokenward, loads the wasm and signs in", async () => {
+test("a Vite-built app imports tokenward, loads the wasm, signs in and runs doctor()", async () => {
   const browser = await launch();
   try {
     const page = await (await browser.newContext()).newPage();
@@ -14,6 +14,9 @@ test("a Vite-built app imports tokenward, loads the wasm and signs in", async ()
     await page.waitForFunction(() => document.querySelector("#status").textContent !== "loading");
     assert.equal(await page.textContent("#status"), "signed in");
     assert.equal(await page.textContent("#user"), "demo");
+    // doctor()'s module is a chunk of its own in the Vite build, loaded on the first call.
+    const report = await page.evaluate(() => window.auth.doctor());
+    assert.deepEqual(report.findings.map((f) => f.code), ["cors_ok"]);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -7,6 +7,8 @@ const user = document.getElementById("user")!;
 
 await init();
 const auth = new AuthClient({ baseUrl: api });
+// For the test: doctor() from the bundle (its module is a separate chunk Vite emits).
+(globalThis as unknown as { auth: AuthClient }).auth = auth;
 try {
   const session = (await auth.restore()) ?? (await auth.login({ username: "demo", password: "tokenward-demo" }));
   const me = (await (await auth.fetch("/api/me/")).json()) as { username: string };

@@ -1,0 +1,25 @@
+// doctor() on demand: its probes, judgement and texts are a module of their own (`doctor/` in
+// the package), loaded the first time doctor() is called, so that pages which never call it
+// do not download it. The module runs a throwaway client on the same config (memory storage,
+// no cross-tab messages: it must not disturb this page's session or the other tabs).
+// Never rejects: resolves to { report, signedIn, confirmed } (see src/js/doctor.rs).
+export function loadDoctor(config, options) {
+  return import("./doctor/tokenward.js")
+    .then(async (m) => {
+      if (typeof m.default === "function") await m.default();
+      return m.runDoctor({ ...config, storage: "memory", crossTab: false }, options);
+    })
+    .catch((e) => ({
+      report: {
+        ok: false,
+        findings: [
+          {
+            level: "error",
+            code: "doctor_unavailable",
+            message: "doctor() could not load its module: " + ((e && e.message) || e),
+            fix: "Serve the package's doctor/ directory beside tokenward.js (bundlers copy it when they see the dynamic import).",
+          },
+        ],
+      },
+    }));
+}
