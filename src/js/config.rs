@@ -77,49 +77,68 @@ impl Config {
     /// # Errors
     /// `config`, naming the offending key (`"endpoints.login"` for nested keys).
     pub fn parse(value: &JsValue) -> Result<Config, AuthError> {
+        // Built with the defaults first and filled in place: every early `?` then drops one
+        // value (a chain of locals would need its own drop code at each exit).
         let obj = as_object(value, "config")?;
         check_keys(obj, KEYS, "")?;
-
-        let base_raw =
-            string(obj, "baseUrl")?.ok_or_else(|| AuthError::config("baseUrl", "is required"))?;
-        let base = http::resolve(&base_raw, &base_raw)
+        let mut cfg = Config {
+            base: String::new(),
+            login: String::new(),
+            refresh: String::new(),
+            logout: String::new(),
+            user: None,
+            storage: StorageKind::Memory,
+            storage_key: String::from("tokenward"),
+            csrf: Some((String::from("csrftoken"), String::from("X-CSRFToken"))),
+            leeway_ms: 0,
+            timeout_ms: 0,
+            cross_tab: true,
+            authorized: Vec::new(),
+            fields: FieldNames::default(),
+            debug: false,
+        };
+        cfg.base = string(obj, "baseUrl")?
+            .ok_or_else(|| AuthError::config("baseUrl", "is required"))
+            .map(|b| http::resolve(&b, &b))?
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
             .ok_or_else(|| AuthError::config("baseUrl", "must be an absolute http(s) URL"))?;
-        let base = if base.ends_with('/') {
-            base
-        } else {
-            let mut b = base;
-            b.push('/');
-            b
-        };
+        cfg.leeway_ms = millis(obj, "refreshLeewayMs", 30_000, false)?;
+        cfg.timeout_ms = millis(obj, "timeoutMs", 15_000, true)?;
+        cfg.cross_tab = boolean(obj, "crossTab", true)?;
+        cfg.debug = boolean(obj, "debug", false)?;
+        if !cfg.base.ends_with('/') {
+            cfg.base.push('/');
+        }
 
         let endpoints = get(obj, "endpoints");
-        let mut urls: [Option<String>; 4] = Default::default();
         if !endpoints.is_undefined() {
             let e = as_object(&endpoints, "endpoints")?;
             check_keys(e, &["login", "refresh", "logout", "user"], "endpoints.")?;
         }
-        for (slot, (name, default)) in urls.iter_mut().zip(DEFAULT_ENDPOINTS) {
+        for (i, (name, default)) in DEFAULT_ENDPOINTS.into_iter().enumerate() {
             let v = get(&endpoints, name);
             let path = if v.is_undefined() {
                 Some(String::from(default))
-            } else if v.is_null() && name == "user" {
+            } else if v.is_null() && i == 3 {
                 None
             } else {
                 Some(v.as_string().ok_or_else(|| {
                     AuthError::config(&prefixed("endpoints.", name), "must be a string")
                 })?)
             };
-            *slot = match path {
-                Some(p) => Some(http::resolve(&p, &base).ok_or_else(|| {
-                    AuthError::config(&prefixed("endpoints.", name), "is not a valid URL")
-                })?),
-                None => None,
-            };
+            let Some(path) = path else { continue };
+            let url = http::resolve(&path, &cfg.base).ok_or_else(|| {
+                AuthError::config(&prefixed("endpoints.", name), "is not a valid URL")
+            })?;
+            match i {
+                0 => cfg.login = url,
+                1 => cfg.refresh = url,
+                2 => cfg.logout = url,
+                _ => cfg.user = Some(url),
+            }
         }
-        let [login, refresh, logout, user] = urls;
 
-        let storage = match string(obj, "storage")?.as_deref() {
+        cfg.storage = match string(obj, "storage")?.as_deref() {
             None | Some("memory") => StorageKind::Memory,
             Some("localStorage") => StorageKind::Local,
             Some("sessionStorage") => StorageKind::Session,
@@ -130,42 +149,38 @@ impl Config {
                 ))
             }
         };
-        let storage_key = string(obj, "storageKey")?.unwrap_or_else(|| String::from("tokenward"));
-        if storage_key.is_empty() {
-            return Err(AuthError::config("storageKey", "must not be empty"));
+        if let Some(key) = string(obj, "storageKey")? {
+            if key.is_empty() {
+                return Err(AuthError::config("storageKey", "must not be empty"));
+            }
+            cfg.storage_key = key;
         }
 
-        let csrf_v = get(obj, "csrf");
-        let csrf = if csrf_v.is_undefined() {
-            Some((String::from("csrftoken"), String::from("X-CSRFToken")))
-        } else if csrf_v.as_bool() == Some(false) {
-            None
-        } else {
-            let c = as_object(&csrf_v, "csrf")
+        let csrf = get(obj, "csrf");
+        if csrf.as_bool() == Some(false) {
+            cfg.csrf = None;
+        } else if !csrf.is_undefined() {
+            let c = as_object(&csrf, "csrf")
                 .map_err(|_| AuthError::config("csrf", "must be { cookie, header } or false"))?;
             check_keys(c, &["cookie", "header"], "csrf.")?;
-            let cookie = string(c, "cookie")
-                .map_err(|_| AuthError::config("csrf.cookie", "must be a string"))?
-                .unwrap_or_else(|| String::from("csrftoken"));
-            let header = string(c, "header")
-                .map_err(|_| AuthError::config("csrf.header", "must be a string"))?
-                .unwrap_or_else(|| String::from("X-CSRFToken"));
-            Some((cookie, header))
-        };
-
-        let leeway_ms = millis(obj, "refreshLeewayMs", 30_000, false)?;
-        let timeout_ms = millis(obj, "timeoutMs", 15_000, true)?;
-        let cross_tab = boolean(obj, "crossTab", true)?;
-        let debug = boolean(obj, "debug", false)?;
+            if let Some((cookie, header)) = &mut cfg.csrf {
+                if let Some(v) = string(c, "cookie").map_err(|_| bad_string("csrf.cookie"))? {
+                    *cookie = v;
+                }
+                if let Some(v) = string(c, "header").map_err(|_| bad_string("csrf.header"))? {
+                    *header = v;
+                }
+            }
+        }
 
         let ao = get(obj, "authorizedOrigins");
-        let authorized = if ao.is_undefined() {
-            vec![http::origin_of(&base).unwrap_or_default()]
+        if ao.is_undefined() {
+            cfg.authorized
+                .push(http::origin_of(&cfg.base).unwrap_or_default());
         } else {
             let arr = ao.dyn_ref::<Array>().ok_or_else(|| {
                 AuthError::config("authorizedOrigins", "must be an array of URLs")
             })?;
-            let mut out = Vec::new();
             for v in arr.iter() {
                 let origin = v
                     .as_string()
@@ -174,48 +189,30 @@ impl Config {
                     .ok_or_else(|| {
                         AuthError::config("authorizedOrigins", "must contain absolute URLs")
                     })?;
-                out.push(origin);
+                cfg.authorized.push(origin);
             }
-            out
-        };
+        }
 
         let f = get(obj, "fields");
         if !f.is_undefined() {
             let fo = as_object(&f, "fields")?;
             check_keys(fo, &["access", "accessExpiration", "user"], "fields.")?;
-        }
-        let fname = |key: &str, default: &str| -> Result<String, AuthError> {
-            let v = get(&f, key);
-            if v.is_undefined() {
-                Ok(String::from(default))
-            } else {
-                v.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
+            let slots = [
+                ("access", &mut cfg.fields.access),
+                ("accessExpiration", &mut cfg.fields.access_expiration),
+                ("user", &mut cfg.fields.user),
+            ];
+            for (key, slot) in slots {
+                let v = get(&f, key);
+                if v.is_undefined() {
+                    continue;
+                }
+                *slot = v.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
                     AuthError::config(&prefixed("fields.", key), "must be a non-empty string")
-                })
+                })?;
             }
-        };
-        let fields = FieldNames {
-            access: fname("access", "access")?,
-            access_expiration: fname("accessExpiration", "access_expiration")?,
-            user: fname("user", "user")?,
-        };
-
-        Ok(Config {
-            base,
-            login: login.unwrap_or_default(),
-            refresh: refresh.unwrap_or_default(),
-            logout: logout.unwrap_or_default(),
-            user,
-            storage,
-            storage_key,
-            csrf,
-            leeway_ms,
-            timeout_ms,
-            cross_tab,
-            authorized,
-            fields,
-            debug,
-        })
+        }
+        Ok(cfg)
     }
 
     /// Whether `url` (absolute) goes to an origin that may receive the access token.
@@ -232,6 +229,10 @@ impl Config {
             .iter()
             .any(|e| http::without_query(e).is_some_and(|e| e == u))
     }
+}
+
+fn bad_string(key: &str) -> AuthError {
+    AuthError::config(key, "must be a string")
 }
 
 fn prefixed(prefix: &str, key: &str) -> String {
@@ -266,9 +267,7 @@ fn string(obj: &Object, key: &str) -> Result<Option<String>, AuthError> {
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| AuthError::config(key, "must be a string"))
+    v.as_string().map(Some).ok_or_else(|| bad_string(key))
 }
 
 fn boolean(obj: &Object, key: &str, default: bool) -> Result<bool, AuthError> {
