@@ -1,6 +1,10 @@
 //! The browser shell's I/O: the only code that touches `web-sys`. Each piece is small and
 //! owns one browser API: [`http`] (fetch with timeout and abort), [`storage`] (Web Storage
-//! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`events`] (global listeners), [`locks`] and [`channel`] (cross-tab), [`log`].
+//! with a memory fallback), [`timer`] (a `setTimeout` that cancels on drop), [`events`]
+//! (global listeners), [`locks`] and [`channel`] (cross-tab), [`log`]. The mechanics of a
+//! request, of `document.cookie` and of a Web Locks acquisition are small JS snippets
+//! (`net.js`, `locks.js`) called once each: every web-sys call costs an import in the .wasm
+//! and a function in the glue. Every decision stays in Rust.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
