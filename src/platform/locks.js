@@ -4,8 +4,8 @@
 
 // Acquires the lock `name`: at once when it is free, else after waiting at most `waitMs`.
 // Resolves to { release, waited } (call release() to let the lock go), to null when this
-// browser has no Web Locks (locks.rs then falls back to a lease), or to { error } with
-// "timeout" or "failed".
+// browser has no Web Locks, to { error: "failed" } when it refuses them (locks.rs then falls
+// back to a lease in both cases), or to { error: "timeout" }.
 export function acquire(name, waitMs) {
   const locks = globalThis.navigator && navigator.locks;
   if (!locks || typeof locks.request !== "function") return Promise.resolve(null);

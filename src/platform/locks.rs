@@ -64,36 +64,30 @@ extern "C" {
     fn web_lock(name: &str, wait_ms: f64) -> Promise;
 }
 
-/// Acquires the cross-tab refresh lock `name`, waiting at most `wait_ms`.
+/// Acquires the cross-tab refresh lock `name`, waiting at most `wait_ms`. Without Web Locks,
+/// or where the browser refuses them (an opaque origin), the lease below stands in.
 ///
 /// # Errors
-/// `timeout` when another tab held it for longer than `wait_ms`; `network` when the browser
-/// refused the request.
+/// `timeout` when another tab held it for longer than `wait_ms`.
 pub async fn acquire(name: &str, wait_ms: u64, debug: bool) -> Result<Acquired, AuthError> {
     let got = JsFuture::from(web_lock(name, wait_ms as f64))
         .await
-        .unwrap_or(JsValue::UNDEFINED);
-    if got.is_null() {
-        return lease(name, wait_ms, debug).await;
-    }
-    match get(&got, "release").dyn_into::<Function>() {
-        Ok(release) => Ok(Acquired {
+        .unwrap_or(JsValue::NULL);
+    if let Ok(release) = get(&got, "release").dyn_into::<Function>() {
+        return Ok(Acquired {
             guard: LockGuard {
                 release: Release::WebLock(release),
             },
             waited: get(&got, "waited").is_truthy(),
-        }),
-        Err(_) if get(&got, "error").as_string().as_deref() == Some("timeout") => {
-            Err(AuthError::new(
-                ErrorCode::Timeout,
-                "timed out waiting for another tab's refresh",
-            ))
-        }
-        Err(_) => Err(AuthError::new(
-            ErrorCode::Network,
-            "navigator.locks.request failed",
-        )),
+        });
     }
+    if get(&got, "error").as_string().as_deref() == Some("timeout") {
+        return Err(AuthError::new(
+            ErrorCode::Timeout,
+            "timed out waiting for another tab's refresh",
+        ));
+    }
+    lease(name, wait_ms, debug).await
 }
 
 /// The fallback: a lease `"<owner> <until>"` in `localStorage`, written, then confirmed after a

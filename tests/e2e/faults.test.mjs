@@ -284,6 +284,19 @@ test("Web Locks and BroadcastChannel absent → coordination off, the SDK works"
   await context.close();
 });
 
+test("Web Locks that refuse every request (as in an opaque origin) → the storage lease stands in, refresh works", async () => {
+  const { context, page } = await tab({ crossTab: true }, {
+    initScript: () => {
+      LockManager.prototype.request = () => Promise.reject(new DOMException("refused", "SecurityError"));
+    },
+  });
+  assert.equal((await login(page)).ok, true);
+  assert.equal((await refresh(page)).ok, true);
+  assert.equal((await refresh(page)).ok, true);
+  await stillWorks(page);
+  await context.close();
+});
+
 test("onChange callbacks that throw → the others still run, the SDK works", async () => {
   const { context, page } = await tab();
   const r = await call(page, async () => {
