@@ -46,6 +46,16 @@ const REFRESH_LIMIT_FACTOR: u64 = 4;
 /// arrive before deciding it must refresh itself.
 const ADOPT_GRACE_MS: u64 = 40;
 
+#[wasm_bindgen(module = "/src/js/events.js")]
+extern "C" {
+    /// See events.js.
+    fn subscribe(list: &Array, callback: &Function) -> Function;
+    /// See events.js.
+    #[wasm_bindgen(js_name = emit)]
+    fn js_emit(list: &Array, kind: &str, user: &JsValue, source: &str, reason: Option<&str>)
+        -> u32;
+}
+
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
 pub struct AuthClient {
@@ -70,8 +80,8 @@ pub(super) struct Inner {
     pub(super) machine: RefCell<Machine<JsValue>>,
     /// The refresh in flight, shared by every waiter.
     flight: RefCell<Option<Flight>>,
-    subscribers: RefCell<Vec<(u32, Function)>>,
-    next_subscriber: Cell<u32>,
+    /// `onChange` subscribers (see events.js).
+    subscribers: Array,
     /// The proactive-refresh timer and the moment it is armed for.
     timer: RefCell<Option<(u64, Timeout)>>,
     store: Store,
@@ -111,8 +121,7 @@ impl AuthClient {
             cfg,
             config,
             flight: RefCell::new(None),
-            subscribers: RefCell::new(Vec::new()),
-            next_subscriber: Cell::new(0),
+            subscribers: Array::new(),
             timer: RefCell::new(None),
             store,
             logout_flag,
@@ -212,16 +221,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "(event: AuthEvent) => void")] callback: Function,
     ) -> JsValue {
-        let id = self.inner.next_subscriber.get().wrapping_add(1);
-        self.inner.next_subscriber.set(id);
-        self.inner.subscribers.borrow_mut().push((id, callback));
-        let me = self.inner.me.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = me.upgrade() {
-                inner.subscribers.borrow_mut().retain(|(i, _)| *i != id);
-            }
-        })
-        .into_js_value()
+        subscribe(&self.inner.subscribers, &callback).into()
     }
 
     /// The access token while it is valid.
@@ -443,25 +443,16 @@ impl Inner {
     }
 
     fn emit(&self, event: Event<JsValue>) {
-        let obj = Object::new();
-        set(&obj, "type", &JsValue::from_str(event.kind.as_str()));
-        set(&obj, "user", &event.user.unwrap_or(JsValue::NULL));
-        set(&obj, "source", &JsValue::from_str(event.source.as_str()));
-        if let Some(reason) = event.reason {
-            set(&obj, "reason", &JsValue::from_str(reason));
-        }
         self.debug(event.kind.as_str());
-        // A copy: a callback may subscribe or unsubscribe while we iterate.
-        let subscribers: Vec<Function> = self
-            .subscribers
-            .borrow()
-            .iter()
-            .map(|(_, f)| f.clone())
-            .collect();
-        for f in subscribers {
-            if f.call1(&JsValue::NULL, &obj).is_err() {
-                self.debug("an onChange callback threw; the others still run");
-            }
+        let threw = js_emit(
+            &self.subscribers,
+            event.kind.as_str(),
+            &event.user.unwrap_or(JsValue::NULL),
+            event.source.as_str(),
+            event.reason,
+        );
+        if threw > 0 {
+            self.debug("an onChange callback threw; the others still run");
         }
     }
 
