@@ -25,12 +25,23 @@ module() {
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
     --strip-debug --strip-producers "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
   node scripts/minify-names.mjs "$dir"
-  for js in "$dir"/*.js; do
-    esbuild "$js" --bundle --minify --format=esm --log-level=warning \
-      --external:./tokenward_bg.wasm --external:./tokenward_bg.js --external:./doctor/* \
-      --outfile="$js" --allow-overwrite
-  done
-  rm -rf "$dir/snippets"
+  if [ "$target" = web ]; then
+    # The glue hands the snippets to the .wasm itself: bundle them in, one file.
+    for js in "$dir"/*.js; do
+      esbuild "$js" --bundle --minify --format=esm --log-level=warning \
+        --external:./tokenward_bg.wasm --external:./tokenward_bg.js --external:./doctor/* \
+        --outfile="$js" --allow-overwrite
+    done
+    rm -rf "$dir/snippets"
+  else
+    # With ES module integration the .wasm imports the snippets by path: they stay files,
+    # and the doctor loader's import is made relative to where its snippet lives.
+    for js in $(find "$dir" -name '*.js'); do
+      rel=$(realpath -m --relative-to="$(dirname "$js")" "$out/doctor/tokenward.js")
+      sed -i "s#\"./doctor/tokenward.js\"#\"$rel\"#" "$js"
+      esbuild "$js" --minify --format=esm --log-level=warning --outfile="$js" --allow-overwrite
+    done
+  fi
 }
 
 rm -rf "$out/doctor"
@@ -41,8 +52,9 @@ module "$out/doctor" npm,doctor-module target/npm-doctor
 cp docs/npm-README.md "$out/README.md"
 node -e '
   const fs = require("fs"), p = process.argv[1], pkg = JSON.parse(fs.readFileSync(p));
-  pkg.files = [...pkg.files.filter((f) => f !== "snippets"), "doctor/"];
-  fs.writeFileSync(p, JSON.stringify(pkg, null, 2) + "\n");' "$out/package.json"
+  const keep = process.argv[2] !== "web";
+  pkg.files = [...pkg.files.filter((f) => keep || f !== "snippets"), "doctor/"];
+  fs.writeFileSync(p, JSON.stringify(pkg, null, 2) + "\n");' "$out/package.json" "$target"
 echo "built $out/ (--target $target): $(wc -c < "$out/tokenward_bg.wasm") bytes wasm," \
   "$(gzip -9c "$out/tokenward_bg.wasm" | wc -c) gzipped; doctor module" \
   "$(gzip -9c "$out/doctor/tokenward_bg.wasm" | wc -c) gzipped"

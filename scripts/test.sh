@@ -29,6 +29,8 @@ scripts/build.sh web pkg
 node -e 'const p=require("./pkg/package.json"); if (p.name !== "tokenward") { console.error("pkg name:", p.name); process.exit(1) }'
 tests/types/check.sh
 scripts/build.sh bundler target/pkg-bundler
+# The bundler build under WebAssembly ES module integration (Node implements it too).
+run node --experimental-wasm-modules --test tests/bundler/
 
 echo "== browser tests (headless Chromium, backend configs a, b, c)"
 export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver
