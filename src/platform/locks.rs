@@ -1,5 +1,6 @@
-//! A cross-tab mutex for refreshes: the Web Locks API, or — where it is missing (older
-//! browsers, some webviews) — a best-effort lease in `localStorage`.
+//! A cross-tab mutex for refreshes: the Web Locks API (acquired by locks.js), or — where it is
+//! missing (older browsers, some webviews) or refused (opaque origins) — a best-effort lease in
+//! `localStorage`.
 //!
 //! The lock is released when its [`LockGuard`] drops, and by the browser when the holding tab
 //! closes (Web Locks), or when the lease expires (fallback): a tab closed mid-refresh never
