@@ -11,7 +11,8 @@ Environment variables (all optional):
 - ``SPA_ORIGINS``: comma-separated origins allowed by CORS and CSRF.
 - ``CORS_CREDENTIALS``: ``0`` turns off ``CORS_ALLOW_CREDENTIALS`` (a deliberate misconfiguration).
 - ``CSRF_TRUSTED``: ``0`` leaves the SPA origins out of ``CSRF_TRUSTED_ORIGINS`` (misconfiguration).
-- ``TEST_HOOKS``: ``1`` mounts ``/test/`` (counters, access-token revocation, header echo).
+- ``TEST_HOOKS``: ``1`` mounts ``/test/`` (counters, access-token revocation, header echo) and
+  hashes passwords with few iterations (``testhooks.QuickPasswordHasher``).
 - ``DB_PATH``: SQLite file (default ``db-<config>.sqlite3`` beside this package).
 """
 import os
@@ -70,6 +71,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TEMPLATES = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+if TEST_HOOKS:
+    PASSWORD_HASHERS.insert(0, "refapi.testhooks.QuickPasswordHasher")
 
 CORS_ALLOWED_ORIGINS = SPA_ORIGINS
 CORS_ALLOW_CREDENTIALS = os.environ.get("CORS_CREDENTIALS", "1") != "0"

@@ -3,6 +3,7 @@ import threading
 import time
 from collections import Counter
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpResponse
 
 from django.conf import settings
@@ -13,6 +14,15 @@ from rest_framework_simplejwt.tokens import AccessToken
 from rest_framework_simplejwt.exceptions import TokenError
 
 from .auth import REVOKED_JTIS
+
+class QuickPasswordHasher(PBKDF2PasswordHasher):
+    """PBKDF2 with 1,000 iterations instead of a million, for test runs only: the default costs
+    0.3–0.7 s a login depending on the CPU, which would decide whether a test with a short
+    ``timeoutMs`` can log in at all."""
+
+    algorithm = "pbkdf2_sha256_quick"
+    iterations = 1000
+
 
 _lock = threading.Lock()
 _counts = Counter()
