@@ -22,7 +22,7 @@ module() {
     -- --features "$features" -Zbuild-std=core,alloc >/dev/null
   wasm-opt -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    --enable-mutable-globals \
     --strip-debug --strip-producers "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
   node scripts/minify-names.mjs "$dir"
   if [ "$target" = web ]; then

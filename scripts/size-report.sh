@@ -15,7 +15,7 @@ wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
   target/size-report/cargo/wasm32-unknown-unknown/release/tokenward.wasm
 wasm-opt -Oz -g --strip-dwarf \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  --enable-mutable-globals \
   "$out/tokenward_bg.wasm" -o "$out/named.wasm"
 command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked -q
 # The name section itself is not shipped (the release build strips it): leave it out.
