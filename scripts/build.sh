@@ -20,10 +20,8 @@ module() {
   RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=$3 RUSTFLAGS="$NPM_RUSTFLAGS" \
     wasm-pack build --release --target "$target" --out-dir "$dir" --out-name tokenward \
     -- --features "$features" -Zbuild-std=core,alloc >/dev/null
-  wasm-opt -Oz \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals \
-    --strip-debug --strip-producers "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
+  wasm-opt "${WASM_OPT_FLAGS[@]}" --strip-debug --strip-producers \
+    "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
   node scripts/minify-names.mjs "$dir"
   if [ "$target" = web ]; then
     # The glue hands the snippets to the .wasm itself: bundle them in, one file.

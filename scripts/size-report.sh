@@ -13,9 +13,7 @@ CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
   cargo build --release --target wasm32-unknown-unknown --features npm,lazy-doctor -Zbuild-std=core,alloc -q
 wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
   target/size-report/cargo/wasm32-unknown-unknown/release/tokenward.wasm
-wasm-opt -Oz -g --strip-dwarf \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals \
+wasm-opt "${WASM_OPT_FLAGS[@]}" -g --strip-dwarf \
   "$out/tokenward_bg.wasm" -o "$out/named.wasm"
 command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked -q
 # The name section itself is not shipped (the release build strips it): leave it out.
