@@ -330,19 +330,17 @@ impl Inner {
         let Some(channel) = channel.as_ref() else {
             return;
         };
-        let msg = Object::new();
+        let msg = match b {
+            // The token only over BroadcastChannel, never through the storage-event fallback.
+            Broadcast::Token { .. } if channel.private() => self.record_obj(),
+            _ => None,
+        }
+        .unwrap_or_else(Object::new);
         set(&msg, "v", &JsValue::from(1));
         match b {
             Broadcast::Token { signed_in } => {
                 set(&msg, "kind", &JsValue::from_str("token"));
                 set(&msg, "signedIn", &JsValue::from_bool(signed_in));
-                let m = self.machine.borrow();
-                if let (Some(t), true) = (m.token(), channel.private()) {
-                    set(&msg, "token", &JsValue::from_str(t.value.expose()));
-                    set(&msg, "expiresAt", &opt_num(t.expires_at));
-                    set(&msg, "lifetime", &opt_num(t.lifetime));
-                    set(&msg, "user", &m.user().cloned().unwrap_or(JsValue::NULL));
-                }
             }
             Broadcast::SignedOut => set(&msg, "kind", &JsValue::from_str("signedOut")),
             Broadcast::Expired => set(&msg, "kind", &JsValue::from_str("expired")),
@@ -360,23 +358,7 @@ impl Inner {
         match kind.as_deref() {
             Some("token") => {
                 let signed_in = get("signedIn").as_bool().unwrap_or(false);
-                let num = |k: &str| {
-                    get(k)
-                        .as_f64()
-                        .filter(|n| n.is_finite() && *n >= 0.0)
-                        .map(|n| n as u64)
-                };
-                let sent = get("token").as_string().filter(|t| !t.is_empty()).map(|t| {
-                    let user = get("user");
-                    (
-                        TokenRecord {
-                            value: Secret::new(t),
-                            expires_at: num("expiresAt"),
-                            lifetime: num("lifetime"),
-                        },
-                        user.is_object().then_some(user),
-                    )
-                });
+                let sent = record_from(message);
                 // The storage-event fallback carries no token: read it from Web Storage.
                 let Some((record, user)) = sent.or_else(|| self.load()) else {
                     return;
@@ -460,49 +442,36 @@ impl Inner {
         if !self.store.persistent() {
             return;
         }
-        let (record, user) = {
-            let m = self.machine.borrow();
-            (m.record(), m.user().cloned())
-        };
-        let Some(record) = record else {
+        let Some(obj) = self.record_obj() else {
             self.store.remove();
             return;
         };
-        let obj = Object::new();
-        set(&obj, "v", &JsValue::from(1));
-        set(&obj, "token", &JsValue::from_str(record.value.expose()));
-        set(&obj, "expiresAt", &opt_num(record.expires_at));
-        set(&obj, "lifetime", &opt_num(record.lifetime));
-        set(&obj, "user", &user.unwrap_or(JsValue::NULL));
         match JSON::stringify(&obj).ok().and_then(|s| s.as_string()) {
             Some(s) => self.store.set(&s),
             None => self.debug("the user object cannot be stored as JSON"),
         }
     }
 
+    /// The current token and user as stored and broadcast:
+    /// `{ v: 1, token, expiresAt, lifetime, user }`.
+    fn record_obj(&self) -> Option<Object> {
+        let m = self.machine.borrow();
+        let t = m.token()?;
+        let obj = Object::new();
+        set(&obj, "v", &JsValue::from(1));
+        set(&obj, "token", &JsValue::from_str(t.value.expose()));
+        set(&obj, "expiresAt", &opt_num(t.expires_at));
+        set(&obj, "lifetime", &opt_num(t.lifetime));
+        set(&obj, "user", m.user().unwrap_or(&JsValue::NULL));
+        Some(obj)
+    }
+
     fn load(&self) -> Option<(TokenRecord, Option<JsValue>)> {
-        let text = self.store.get()?;
-        let v = JSON::parse(&text).ok()?;
-        let get = |k: &str| get(&v, k);
-        if get("v").as_f64() != Some(1.0) {
+        let v = JSON::parse(&self.store.get()?).ok()?;
+        if get(&v, "v").as_f64() != Some(1.0) {
             return None;
         }
-        let token = get("token").as_string().filter(|t| !t.is_empty())?;
-        let num = |k: &str| {
-            get(k)
-                .as_f64()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .map(|n| n as u64)
-        };
-        let user = get("user");
-        Some((
-            TokenRecord {
-                value: Secret::new(token),
-                expires_at: num("expiresAt"),
-                lifetime: num("lifetime"),
-            },
-            user.is_object().then_some(user),
-        ))
+        record_from(&v)
     }
 
     fn session(&self) -> JsValue {
@@ -985,6 +954,28 @@ impl Inner {
 pub(super) fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
     wasm_bindgen_futures::future_to_promise(boxed)
+}
+
+/// Reads a record written by [`Inner::record_obj`] (from storage or another tab). Anything
+/// malformed is `None`.
+fn record_from(v: &JsValue) -> Option<(TokenRecord, Option<JsValue>)> {
+    let get = |k: &str| get(v, k);
+    let token = get("token").as_string().filter(|t| !t.is_empty())?;
+    let num = |k: &str| {
+        get(k)
+            .as_f64()
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(|n| n as u64)
+    };
+    let user = get("user");
+    Some((
+        TokenRecord {
+            value: Secret::new(token),
+            expires_at: num("expiresAt"),
+            lifetime: num("lifetime"),
+        },
+        user.is_object().then_some(user),
+    ))
 }
 
 fn opt_num(v: Option<u64>) -> JsValue {
