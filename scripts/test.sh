@@ -31,6 +31,8 @@ tests/types/check.sh
 scripts/build.sh bundler target/pkg-bundler
 # The bundler build under WebAssembly ES module integration (Node implements it too).
 run node --experimental-wasm-modules --test tests/bundler/
+# The JS snippets' cookie mechanics, with a fake document.
+run node --test tests/snippets/
 
 echo "== browser tests (headless Chromium, backend configs a, b, c)"
 export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver
@@ -57,7 +59,7 @@ start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
 run node --test --test-concurrency=1 tests/e2e/
 stop_backends
-node scripts/faults-table.mjs
+node scripts/tables.mjs
 
 passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 e2e=$(grep -oE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')

@@ -10,11 +10,12 @@ use proptest::prelude::*;
 
 use super::claims;
 use super::doctor::{diagnose, Probes, Reach};
+use super::login;
 use super::logout::next_step;
 use super::outcome::{classify, error_for, BodyFacts, Endpoint, Grant};
 use super::reply::{facts, iso8601_ms, Body, FieldNames, Member};
 use super::secret::Secret;
-use super::session::{Machine, TokenRecord};
+use super::session::{Machine, OpId, Options, Reply, ReqId, Snapshot, TokenRecord};
 
 /// A body of arbitrary members.
 #[derive(Debug, Clone)]
@@ -123,6 +124,7 @@ proptest! {
         let _ = error_for(e, v, status, &f);
         let _ = Grant::from_facts(&f, status);
         let _ = next_step(Ok((status, &f)), status % 2 == 0, status % 3 == 0);
+        let _ = login::next_step(Ok((status, &f)), status % 2 == 0);
     }
 
     #[test]
@@ -149,10 +151,13 @@ proptest! {
 
     #[test]
     fn fuzz_stored_and_remote_records(value in ".{0,64}", expires in proptest::option::of(any::<u64>()), lifetime in proptest::option::of(any::<u64>()), now in any::<u64>(), signed_in in any::<bool>()) {
-        let mut m: Machine<()> = Machine::new(30_000);
+        let opts = Options { leeway: 30_000, timeout: 15_000, cross_tab: true, user_lookup: true };
+        let mut m: Machine<()> = Machine::new(opts, false);
         let record = TokenRecord { value: Secret::new(value.clone()), expires_at: expires, lifetime };
-        m.restore_record(record.clone(), None, now);
-        m.remote_token(record, None, signed_in, now);
+        let snapshot = Snapshot { record, user: None };
+        m.restore(OpId(1), Some(snapshot.clone()), now);
+        m.remote_token(snapshot, signed_in, now);
+        m.lock_acquired(true, now);
         let _ = m.poll_timeout();
         m.handle_timeout(now);
         while m.poll_action().is_some() {}
@@ -176,17 +181,37 @@ fn debug_of_token_holding_types_is_redacted() {
         access: Some(Secret::new(String::from(t))),
         ..BodyFacts::default()
     };
-    let mut m: Machine<&str> = Machine::new(0);
-    m.login_succeeded(&grant, Some("ada"), 0);
-    let record = m.record().unwrap();
-    for shown in [
+    let opts = Options {
+        leeway: 0,
+        timeout: 1000,
+        cross_tab: false,
+        user_lookup: false,
+    };
+    let mut m: Machine<&str> = Machine::new(opts, false);
+    m.login(
+        OpId(1),
+        Secret::new(String::from(r#"{"password":"eyJpw"}"#)),
+        0,
+    );
+    let mut shown = alloc::vec![format!("{m:?}")];
+    shown.extend(core::iter::from_fn(|| m.poll_action()).map(|a| format!("{a:?}")));
+    let reply = Reply {
+        status: 200,
+        facts: facts.clone(),
+        user: Some("ada"),
+    };
+    shown.push(format!("{reply:?}"));
+    m.reply(ReqId(2), Ok(reply), 0);
+    shown.extend(core::iter::from_fn(|| m.poll_action()).map(|a| format!("{a:?}")));
+    shown.extend([
         format!("{grant:?}"),
         format!("{facts:?}"),
         format!("{m:?}"),
         format!("{:?}", m.token()),
-        format!("{record:?}"),
-        format!("{:?}", m.poll_action()),
-    ] {
+        format!("{:?}", m.snapshot()),
+    ]);
+    assert!(m.token().is_some(), "signed in");
+    for shown in shown {
         assert!(!shown.contains("eyJ"), "{shown}");
     }
 }

@@ -5,12 +5,19 @@
 //! - a Bearer the server refuses (401 `token_not_valid`): resend without it;
 //! - in configs b and c, the HttpOnly access cookie with no valid Bearer makes Django check
 //!   CSRF (403): resend with a fresh Bearer obtained from the refresh cookie (a valid Bearer
-//!   skips the check).
+//!   skips the check), or with a minted CSRF cookie when none is left.
+//!
+//! Only an answer that proves the view ran confirms that the cookies were cleared: a 2xx, or
+//! the 401 the view gives when there was no valid refresh cookie (config c). Anything else — a
+//! throttled 429, a 404 or 405 from a proxy, a 5xx — leaves the logout pending: it is retried
+//! later, and until then the session cannot come back from the cookie.
 
 use alloc::string::String;
 
 use super::error::AuthError;
-use super::outcome::{classify, error_for, logout_warning, BodyFacts, Endpoint, Verdict};
+use super::outcome::{
+    classify, csrf_cookie_missing, error_for, logout_warning, BodyFacts, Endpoint, Verdict,
+};
 
 /// How the logout ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +39,13 @@ pub enum LogoutStep {
     /// Resend without the Bearer the server refused.
     ResendWithoutBearer,
     /// Obtain a Bearer from the refresh cookie and resend with it.
-    ResendWithFreshBearer,
+    ResendWithFreshBearer {
+        /// When no Bearer can be had, resend with a minted CSRF cookie (Django said the CSRF
+        /// cookie is not set).
+        mint: bool,
+        /// How the logout ends when neither helps.
+        otherwise: LogoutOutcome,
+    },
 }
 
 /// Decides the next step after one logout request.
@@ -56,11 +69,11 @@ pub fn next_step(
     };
     let failed = |verdict, cleared| {
         let e = error_for(Endpoint::Logout, verdict, status, facts);
-        LogoutStep::Finished(LogoutOutcome {
+        LogoutOutcome {
             server_confirmed: false,
             warning: Some(e.detail.unwrap_or_else(|| String::from(&*e.message))),
             cookies_cleared: cleared,
-        })
+        }
     };
     match classify(Endpoint::Logout, status, facts) {
         Verdict::Ok => LogoutStep::Finished(LogoutOutcome {
@@ -71,14 +84,16 @@ pub fn next_step(
         Verdict::StaleCredential if sent_bearer && !had_fresh_bearer => {
             LogoutStep::ResendWithoutBearer
         }
-        Verdict::Csrf | Verdict::StaleCredential if !had_fresh_bearer => {
-            LogoutStep::ResendWithFreshBearer
+        v @ (Verdict::Csrf | Verdict::StaleCredential) if !had_fresh_bearer => {
+            LogoutStep::ResendWithFreshBearer {
+                mint: v == Verdict::Csrf && csrf_cookie_missing(facts),
+                otherwise: failed(v, false),
+            }
         }
-        v @ (Verdict::Csrf | Verdict::StaleCredential) => failed(v, false),
-        // The view itself answered 4xx (config c: no or bad refresh cookie): it sent the
-        // cookie deletions first.
-        v if (400..500).contains(&status) => failed(v, true),
-        v => failed(v, false),
+        // The view itself answered 401 (config c: no, bad or blacklisted refresh cookie): it
+        // sent the cookie deletions first.
+        v @ Verdict::Server if status == 401 => LogoutStep::Finished(failed(v, true)),
+        v => LogoutStep::Finished(failed(v, false)),
     }
 }
 
@@ -128,10 +143,21 @@ mod tests {
     #[test]
     fn csrf_failure_gets_a_fresh_bearer_once() {
         let f = detail("CSRF Failed: CSRF cookie not set.", None);
-        assert_eq!(
+        assert!(matches!(
             next_step(Ok((403, &f)), false, false),
-            LogoutStep::ResendWithFreshBearer
+            LogoutStep::ResendWithFreshBearer { mint: true, .. }
+        ));
+        let origin = detail(
+            "CSRF Failed: Origin checking failed - http://x does not match any trusted origins.",
+            None,
         );
+        let LogoutStep::ResendWithFreshBearer { mint, otherwise } =
+            next_step(Ok((403, &origin)), false, false)
+        else {
+            panic!()
+        };
+        assert!(!mint, "a minted cookie cannot fix a refused origin");
+        assert!(!otherwise.cookies_cleared);
         let o = finished(next_step(Ok((403, &f)), true, true));
         assert!(!o.server_confirmed && !o.cookies_cleared);
         assert_eq!(
@@ -151,10 +177,10 @@ mod tests {
             LogoutStep::ResendWithoutBearer
         );
         // Without a Bearer the access cookie was refused: try a fresh Bearer.
-        assert_eq!(
+        assert!(matches!(
             next_step(Ok((401, &f)), false, false),
-            LogoutStep::ResendWithFreshBearer
-        );
+            LogoutStep::ResendWithFreshBearer { mint: false, .. }
+        ));
         assert!(!finished(next_step(Ok((401, &f)), true, true)).cookies_cleared);
     }
 
@@ -178,5 +204,30 @@ mod tests {
         assert!(!o.cookies_cleared);
         let o = finished(next_step(Ok((502, &BodyFacts::default())), false, false));
         assert!(!o.server_confirmed && !o.cookies_cleared);
+    }
+
+    #[test]
+    fn only_an_answer_of_the_view_confirms_that_the_cookies_are_gone() {
+        // Throttled (dj-rest-auth's logout view has a throttle scope), or refused by a proxy:
+        // the view never ran, nothing was cleared.
+        let throttled = detail(
+            "Request was throttled. Expected available in 3 seconds.",
+            None,
+        );
+        for status in [429, 404, 405, 400, 403, 500] {
+            let o = finished(next_step(Ok((status, &throttled)), false, true));
+            assert!(!o.server_confirmed && !o.cookies_cleared, "{status}");
+        }
+        let o = finished(next_step(Ok((429, &throttled)), false, false));
+        assert_eq!(
+            o.warning.as_deref(),
+            Some("Request was throttled. Expected available in 3 seconds.")
+        );
+        for status in [200, 204] {
+            assert!(
+                finished(next_step(Ok((status, &BodyFacts::default())), false, false))
+                    .cookies_cleared
+            );
+        }
     }
 }

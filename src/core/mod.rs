@@ -4,6 +4,7 @@
 pub mod claims;
 pub mod doctor;
 pub mod error;
+pub mod login;
 pub mod logout;
 pub mod outcome;
 pub mod reply;

@@ -65,6 +65,14 @@ impl Grant {
             )
             .with_status(status));
         };
+        if !header_safe(token.expose()) {
+            // `Headers.set` would throw, with a message that may quote the token.
+            return Err(AuthError::new(
+                ErrorCode::BadResponse,
+                "the access token is not a valid header value",
+            )
+            .with_status(status));
+        }
         let claims = claims::decode(token.expose()).map_err(|_| {
             AuthError::new(
                 ErrorCode::BadResponse,
@@ -150,6 +158,21 @@ pub fn error_for(
     AuthError::new(code, message)
         .with_status(status)
         .with_detail(facts.detail.clone())
+}
+
+/// Whether `token` can travel in an `Authorization: Bearer` header: printable ASCII without
+/// spaces (a JWT is base64url and dots). Anything else would make `Headers.set` throw.
+pub fn header_safe(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// Whether a CSRF refusal says Django found no CSRF cookie, the one case a double-submit
+/// cookie minted by the page can fix (not "Origin checking failed", not a bad token).
+pub fn csrf_cookie_missing(facts: &BodyFacts) -> bool {
+    facts
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.starts_with("CSRF Failed: CSRF cookie not set"))
 }
 
 /// Whether a CSRF failure was Django refusing the page's origin (not in
@@ -359,6 +382,40 @@ mod tests {
             assert_eq!(e.code(), "bad_response");
             assert_eq!(e.status, Some(200));
         }
+    }
+
+    #[test]
+    fn a_token_that_is_not_a_header_value_is_a_bad_response() {
+        for t in [
+            "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDB9.s\n",
+            "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDB9.s s",
+            "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDB9.\u{e9}",
+        ] {
+            let f = BodyFacts {
+                json: true,
+                access: Some(Secret::new(t.to_string())),
+                ..BodyFacts::default()
+            };
+            let e = Grant::from_facts(&f, 200).unwrap_err();
+            assert_eq!(e.code(), "bad_response", "{t:?}");
+            assert!(!e.message.contains("eyJ"));
+        }
+        assert!(header_safe(JWT));
+    }
+
+    #[test]
+    fn only_a_missing_csrf_cookie_can_be_fixed_by_minting_one() {
+        assert!(csrf_cookie_missing(&detail(
+            "CSRF Failed: CSRF cookie not set."
+        )));
+        for d in [
+            "CSRF Failed: Origin checking failed - http://x does not match any trusted origins.",
+            "CSRF Failed: CSRF token missing.",
+            "CSRF Failed: CSRF token from the 'X-Csrftoken' HTTP header incorrect.",
+        ] {
+            assert!(!csrf_cookie_missing(&detail(d)), "{d}");
+        }
+        assert!(!csrf_cookie_missing(&BodyFacts::default()));
     }
 
     #[test]

@@ -102,6 +102,14 @@ impl Config {
             .map(|b| http::resolve(&b, &b))?
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
             .ok_or_else(|| AuthError::config("baseUrl", "must be an absolute http(s) URL"))?;
+        // Endpoint paths resolve against the base: a query or fragment would be dropped from
+        // them, and silently so from relative `fetch` URLs.
+        if cfg.base.bytes().any(|b| b == b'?' || b == b'#') {
+            return Err(AuthError::config(
+                "baseUrl",
+                "must not have a query or fragment",
+            ));
+        }
         cfg.leeway_ms = millis(obj, "refreshLeewayMs", 30_000, false)?;
         cfg.timeout_ms = millis(obj, "timeoutMs", 15_000, true)?;
         cfg.cross_tab = boolean(obj, "crossTab", true)?;
@@ -164,11 +172,13 @@ impl Config {
                 .map_err(|_| AuthError::config("csrf", "must be { cookie, header } or false"))?;
             check_keys(c, &["cookie", "header"], "csrf.")?;
             if let Some((cookie, header)) = &mut cfg.csrf {
-                if let Some(v) = string(c, "cookie").map_err(|_| bad_string("csrf.cookie"))? {
-                    *cookie = v;
-                }
-                if let Some(v) = string(c, "header").map_err(|_| bad_string("csrf.header"))? {
-                    *header = v;
+                for (key, slot) in [("csrf.cookie", cookie), ("csrf.header", header)] {
+                    if let Some(v) = string(c, &key[5..]).map_err(|_| bad_string(key))? {
+                        if v.is_empty() {
+                            return Err(AuthError::config(key, "must not be empty"));
+                        }
+                        *slot = v;
+                    }
                 }
             }
         }
@@ -181,6 +191,13 @@ impl Config {
             let arr = ao.dyn_ref::<Array>().ok_or_else(|| {
                 AuthError::config("authorizedOrigins", "must be an array of URLs")
             })?;
+            if arr.length() == 0 {
+                // An empty list would send the token nowhere, not even to the API.
+                return Err(AuthError::config(
+                    "authorizedOrigins",
+                    "must name at least one origin",
+                ));
+            }
             for v in arr.iter() {
                 let origin = v
                     .as_string()

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::platform::now;
 
-use super::client::Inner;
+use super::driver::Inner;
 
 /// What a credentialed cycle did to the browser's session.
 #[derive(Clone, Copy, Default)]
@@ -33,11 +33,7 @@ impl Inner {
     pub(super) async fn doctor(&self, options: Option<Object>) -> JsValue {
         let (report, cycle) = self.examine(options).await;
         if cycle.signed_in {
-            self.machine.borrow_mut().logout(now());
-            if cycle.confirmed {
-                self.machine.borrow_mut().server_logout_done();
-            }
-            self.step();
+            self.input(|m| m.signed_out_elsewhere(cycle.confirmed, now()));
         }
         report
     }
@@ -98,20 +94,21 @@ mod probes {
 
     use super::Cycle;
     use crate::core::doctor::{self, Answer, Probes, Reach};
+    use crate::core::login::{self, LoginStep};
     use crate::core::outcome::{
         classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict,
     };
     use crate::core::secret::Secret;
-    use crate::js::client::Inner;
+    use crate::core::session::{Delay, Payload, Request};
+    use crate::js::driver::Inner;
     use crate::platform::{get, http, set};
 
     impl Inner {
         /// How the login endpoint answers a `GET`: with credentials, without, or only opaquely.
         async fn reach(&self) -> Reach {
+            let timeout = Delay::ms(self.cfg.timeout_ms);
             for (include, no_cors) in [(true, false), (false, false), (false, true)] {
-                if let Ok(status) =
-                    http::probe(&self.cfg.login, include, no_cors, self.cfg.timeout_ms).await
-                {
+                if let Ok(status) = http::probe(&self.cfg.login, include, no_cors, timeout).await {
                     return match (include, no_cors) {
                         (true, _) => Reach::Readable(status),
                         (_, false) => Reach::CredentialsRefused,
@@ -122,11 +119,33 @@ mod probes {
             Reach::Unreachable
         }
 
-        async fn answer(&self, endpoint: Endpoint, body: &str, bearer: Option<&Secret>) -> Answer {
-            self.call(endpoint, Some(body), bearer)
+        async fn answer(
+            &self,
+            endpoint: Endpoint,
+            payload: Payload,
+            bearer: Option<&Secret>,
+        ) -> Answer {
+            let request = Request {
+                endpoint,
+                payload,
+                bearer: bearer.cloned(),
+                mint_csrf: false,
+                timeout: Delay::ms(self.cfg.timeout_ms),
+            };
+            self.request(&request)
                 .await
                 .ok()
-                .map(|(reply, facts)| (reply.status, facts))
+                .map(|reply| (reply.status, reply.facts))
+        }
+
+        /// A refresh outside the session, only to obtain a Bearer that lets the login past
+        /// Django's CSRF check (a valid Bearer header skips it).
+        async fn bearer_from_cookie(&self) -> Option<Secret> {
+            let (status, facts) = self.answer(Endpoint::Refresh, Payload::Empty, None).await?;
+            if classify(Endpoint::Refresh, status, &facts) != Verdict::Ok {
+                return None;
+            }
+            Grant::from_facts(&facts, status).ok().map(|g| g.token)
         }
 
         /// The probes, the report, and what a credentialed cycle did.
@@ -169,14 +188,16 @@ mod probes {
 
         async fn credentialed_cycle(&self, credentials: &str, probes: &mut Probes) -> Cycle {
             // Login; an alive access cookie (configs b, c) may make Django check CSRF first.
-            let mut login = self.answer(Endpoint::Login, credentials, None).await;
-            if let Some((403, facts)) = &login {
-                if classify(Endpoint::Login, 403, facts) == Verdict::Csrf && !origin_refused(facts)
+            // The same exchange as login() (`login::next_step`), except that a refused origin is
+            // reported rather than worked around.
+            let body = || Payload::Credentials(Secret::new(String::from(credentials)));
+            let mut login = self.answer(Endpoint::Login, body(), None).await;
+            if let Some((status, facts)) = &login {
+                let step = login::next_step(Ok((*status, facts)), false);
+                if matches!(step, LoginStep::ResendWithFreshBearer { .. }) && !origin_refused(facts)
                 {
                     if let Some(bearer) = self.bearer_from_cookie().await {
-                        login = self
-                            .answer(Endpoint::Login, credentials, Some(&bearer))
-                            .await;
+                        login = self.answer(Endpoint::Login, body(), Some(&bearer)).await;
                     }
                 }
             }
@@ -185,7 +206,7 @@ mod probes {
             if !signed_in {
                 return Cycle::default();
             }
-            let refresh = self.answer(Endpoint::Refresh, "{}", None).await;
+            let refresh = self.answer(Endpoint::Refresh, Payload::Empty, None).await;
             let bearer = match &refresh {
                 Some((200..=299, facts)) => Grant::from_facts(facts, 200).ok().map(|g| g.token),
                 _ => None,
@@ -193,10 +214,12 @@ mod probes {
             probes.refresh = Some(refresh);
             // Logout as after a page reload (no Bearer): the request Django CSRF-checks when the
             // HttpOnly access cookie is present.
-            let plain = self.answer(Endpoint::Logout, "{}", None).await;
+            let plain = self.answer(Endpoint::Logout, Payload::Empty, None).await;
             if matches!(&plain, Some((403, _))) {
-                probes.logout_bearer =
-                    Some(self.answer(Endpoint::Logout, "{}", bearer.as_ref()).await);
+                probes.logout_bearer = Some(
+                    self.answer(Endpoint::Logout, Payload::Empty, bearer.as_ref())
+                        .await,
+                );
             }
             probes.logout_cookie_only = Some(plain);
             // The browser is signed out (the caller signs the client out too).

@@ -1,12 +1,17 @@
-//! The `#[wasm_bindgen]` surface: the `AuthClient` class, config parsing, errors as JS
-//! `Error`s, and the TypeScript declarations of the public types.
+//! The `#[wasm_bindgen]` surface and the shell that drives the session machine:
+//! [`AuthClient`] (`client`), the driver that carries out the machine's actions (`driver`),
+//! the codec of every object crossing to JS (`codec`), `auth.fetch` (`intercept`), config
+//! parsing, errors as JS `Error`s, `doctor()`, and the TypeScript declarations.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 mod client;
+mod codec;
 mod config;
 mod doctor;
+mod driver;
 mod error;
+mod intercept;
 
 pub use client::AuthClient;
 

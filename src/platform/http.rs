@@ -11,8 +11,9 @@ use web_sys::{AbortSignal, Response};
 
 use super::{get, set};
 use crate::core::error::{AuthError, ErrorCode};
-use crate::core::reply::{Body, FieldNames, Member};
+use crate::core::reply::{Body, Member};
 use crate::core::secret::Secret;
+use crate::core::session::Delay;
 
 #[wasm_bindgen(module = "/src/platform/net.js")]
 extern "C" {
@@ -104,18 +105,18 @@ async fn send(
     input: &JsValue,
     init: &Object,
     headers: &Array,
-    timeout_ms: u64,
+    timeout: Delay,
     signal: Option<&AbortSignal>,
     read: bool,
 ) -> Result<JsValue, AuthError> {
-    let promise = js_send(input, init, headers, timeout_ms as f64, signal, read);
+    let promise = js_send(input, init, headers, f64::from(timeout.get()), signal, read);
     let result = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
     failure(&result)?;
     Ok(result)
 }
 
 /// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
-/// when `include`), under `timeout_ms` and the request's own signal. The response body is
+/// when `include`), under `timeout` and the request's own signal. The response body is
 /// left to the caller.
 ///
 /// # Errors
@@ -125,7 +126,7 @@ pub async fn send_request(
     req: &Prepared,
     include: bool,
     extra: &Extra<'_>,
-    timeout_ms: u64,
+    timeout: Delay,
 ) -> Result<Response, AuthError> {
     let init = Object::new();
     if include {
@@ -137,7 +138,7 @@ pub async fn send_request(
         &req.request,
         &init,
         &headers,
-        timeout_ms,
+        timeout,
         req.signal.as_ref(),
         false,
     )
@@ -174,11 +175,12 @@ pub fn read_cookie(name: &str) -> Option<String> {
 /// Mints a CSRF cookie the API will receive, for Django's double-submit check; whether one is
 /// now readable (false when this page cannot set a cookie that reaches the API's host).
 ///
-/// Used only when Django demands CSRF (an alive HttpOnly access cookie, no valid Bearer) and
-/// no refresh cookie is left to obtain a Bearer: dj-rest-auth sets no `csrftoken` cookie, and
-/// Django accepts any well-formed token whose cookie and header match (plus a trusted Origin).
-/// A cookie reaches the API when both share the host, or via a parent domain of both. The
-/// mechanics (random value, `document.cookie`, the domain walk) are in net.js.
+/// The machine asks for it only when Django said the CSRF cookie is not set and no refresh
+/// cookie is left to obtain a Bearer: dj-rest-auth sets no `csrftoken` cookie, and Django
+/// accepts any well-formed token whose cookie and header match (plus a trusted Origin). A
+/// cookie reaches the API when both share the host, or via a parent domain of both. An
+/// existing cookie of that name is never replaced. The mechanics (random value,
+/// `document.cookie`, `Secure` on https, the domain walk) are in net.js.
 pub fn mint_csrf_cookie(name: &str, api_url: &str) -> bool {
     js_mint_cookie(name, api_url)
 }
@@ -225,17 +227,16 @@ pub struct Reply {
 }
 
 /// Sends one of the SDK's own requests with `credentials: "include"`, a JSON body and the
-/// given headers, and reads the whole reply under the same timeout; `cancel` aborts it.
+/// given headers, and reads the whole reply under the same timeout.
 ///
 /// # Errors
-/// `network`, `timeout`, `aborted` (by `cancel`).
+/// `network`, `timeout`.
 pub async fn call(
     method: &str,
     url: &str,
     body: Option<&str>,
     extra: &Extra<'_>,
-    timeout_ms: u64,
-    cancel: Option<&AbortSignal>,
+    timeout: Delay,
 ) -> Result<Reply, AuthError> {
     let headers = Array::of2(
         &JsValue::from_str("Accept"),
@@ -254,8 +255,8 @@ pub async fn call(
         &JsValue::from_str(url),
         &init,
         &headers,
-        timeout_ms,
-        cancel,
+        timeout,
+        None,
         true,
     )
     .await?;
@@ -279,7 +280,7 @@ pub async fn probe(
     url: &str,
     include: bool,
     no_cors: bool,
-    timeout_ms: u64,
+    timeout: Delay,
 ) -> Result<u16, AuthError> {
     let init = Object::new();
     set(
@@ -294,7 +295,7 @@ pub async fn probe(
         &JsValue::from_str(url),
         &init,
         &Array::new(),
-        timeout_ms,
+        timeout,
         None,
         false,
     )
@@ -338,10 +339,4 @@ impl Body for JsBody<'_> {
             .filter_map(|k| k.as_string())
             .collect()
     }
-}
-
-/// The user object of a login reply (an object, else `None`).
-pub fn user_of(json: &JsValue, fields: &FieldNames) -> Option<JsValue> {
-    let u = get(json, &fields.user);
-    (u.is_object() && !Array::is_array(&u)).then_some(u)
 }

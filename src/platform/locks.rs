@@ -1,4 +1,5 @@
-//! A cross-tab mutex for refreshes: the Web Locks API (acquired by locks.js), or — where it is
+//! A cross-tab mutex for the requests that set or clear the session cookies (login, refresh,
+//! logout): the Web Locks API (acquired by locks.js), or — where it is
 //! missing (older browsers, some webviews) or refused (opaque origins) — a best-effort lease in
 //! `localStorage`.
 //!
@@ -17,6 +18,7 @@ use super::get;
 use super::storage::Store;
 use super::timer::sleep;
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::session::Delay;
 
 /// Holds the lock; dropping it releases it.
 pub struct LockGuard {
@@ -65,12 +67,13 @@ extern "C" {
     fn web_lock(name: &str, wait_ms: f64) -> Promise;
 }
 
-/// Acquires the cross-tab refresh lock `name`, waiting at most `wait_ms`. Without Web Locks,
-/// or where the browser refuses them (an opaque origin), the lease below stands in.
+/// Acquires the cross-tab lock `name`, waiting at most `wait`. Without Web Locks, or where
+/// the browser refuses them (an opaque origin), the lease below stands in.
 ///
 /// # Errors
-/// `timeout` when another tab held it for longer than `wait_ms`.
-pub async fn acquire(name: &str, wait_ms: u64, debug: bool) -> Result<Acquired, AuthError> {
+/// `timeout` when another tab held it for longer than `wait`.
+pub async fn acquire(name: &str, wait: Delay, debug: bool) -> Result<Acquired, AuthError> {
+    let wait_ms = u64::from(wait.get());
     let got = JsFuture::from(web_lock(name, wait_ms as f64))
         .await
         .unwrap_or(JsValue::NULL);

@@ -89,10 +89,14 @@ export function readCookie(name) {
 
 // Mints cookie `name` with 32 random [A-Za-z0-9] characters (the form Django expects of a
 // CSRF secret) where the API at `apiUrl` receives it: on this host when the API shares it,
-// else on a parent domain of this page (never a bare TLD) that contains the API's host.
-// Returns whether the cookie is now readable. See mint_csrf_cookie in http.rs.
+// else on a parent domain of this page (never a bare TLD) that contains the API's host;
+// `Secure` on https pages. Never replaces an existing cookie of that name (Django-rendered
+// forms in other tabs hold its value). Returns whether one was minted. See mint_csrf_cookie
+// in http.rs.
 export function mintCookie(name, apiUrl) {
   try {
+    if (readCookie(name) !== undefined) return false;
+    const secure = location.protocol === "https:" ? "; Secure" : "";
     const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     const token = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => abc[b % 62]).join("");
     const page = location.hostname;
@@ -105,7 +109,7 @@ export function mintCookie(name, apiUrl) {
       }
     }
     for (const domain of domains) {
-      document.cookie = name + "=" + token + "; path=/; SameSite=Lax" + domain;
+      document.cookie = name + "=" + token + "; path=/; SameSite=Lax" + secure + domain;
       if (readCookie(name) === token) return true;
     }
   } catch (_) {

@@ -6,6 +6,8 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::core::session::Delay;
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
@@ -14,9 +16,6 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
 }
 
-/// Longest delay `setTimeout` honours (2³¹−1 ms); longer ones fire at once.
-const MAX_DELAY_MS: u64 = 0x7fff_ffff;
-
 /// A pending callback. Dropping it cancels the callback.
 pub struct Timeout {
     id: JsValue,
@@ -24,13 +23,10 @@ pub struct Timeout {
 }
 
 impl Timeout {
-    /// Calls `f` after `ms` milliseconds (capped at 2³¹−1), unless dropped first.
-    pub fn new(ms: u64, f: impl FnOnce() + 'static) -> Timeout {
+    /// Calls `f` after `delay` (clamped to what `setTimeout` honours), unless dropped first.
+    pub fn new(delay: Delay, f: impl FnOnce() + 'static) -> Timeout {
         let callback = Closure::once(f);
-        let id = set_timeout(
-            callback.as_ref().unchecked_ref(),
-            ms.min(MAX_DELAY_MS) as f64,
-        );
+        let id = set_timeout(callback.as_ref().unchecked_ref(), f64::from(delay.get()));
         Timeout {
             id,
             _callback: callback,
@@ -48,7 +44,7 @@ impl Drop for Timeout {
 pub async fn sleep(ms: u64) {
     let mut timer = None;
     let done = js_sys::Promise::new(&mut |resolve, _| {
-        timer = Some(Timeout::new(ms, move || {
+        timer = Some(Timeout::new(Delay::ms(ms), move || {
             let _ = resolve.call0(&JsValue::NULL);
         }));
     });

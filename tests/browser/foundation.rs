@@ -247,6 +247,20 @@ fn config_errors_name_the_key() {
         ),
         (r#"{"baseUrl": "http://x", "debug": 1}"#, "debug"),
         (r#""http://x""#, "config"),
+        (r#"{"baseUrl": "http://x/api/?v=1"}"#, "baseUrl"),
+        (r#"{"baseUrl": "http://x/api/#top"}"#, "baseUrl"),
+        (
+            r#"{"baseUrl": "http://x", "authorizedOrigins": []}"#,
+            "authorizedOrigins",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "csrf": {"header": ""}}"#,
+            "csrf.header",
+        ),
+        (
+            r#"{"baseUrl": "http://x", "csrf": {"cookie": ""}}"#,
+            "csrf.cookie",
+        ),
     ];
     for (cfg, key) in cases {
         let e = match AuthClient::new(obj(cfg)) {

@@ -3,13 +3,13 @@
 // (a panic would have killed the wasm module for the page).
 //
 // Test names are "<scenario> → <outcome>": the README's fault table is generated from them
-// (scripts/faults-table.mjs; scripts/test.sh fails when it drifts).
+// (scripts/tables.mjs; scripts/test.sh fails when it drifts).
 import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { launch, openTab, API, sleep } from "./lib.mjs";
 
-// Every scenario that ran and passed, written for scripts/faults-table.mjs.
+// Every scenario that ran and passed, written for scripts/tables.mjs.
 const passed = [];
 function test(name, fn) {
   nodeTest(name, async (t) => {
@@ -175,6 +175,19 @@ test("login answers 200 with an access token that is not a JWT → bad_response,
   await context.close();
 });
 
+test("login answers 200 with an access token that is not a valid header value → bad_response naming no token, signed out", async () => {
+  const { context, page, consoleLines } = await tab();
+  const payload = Buffer.from(JSON.stringify({ exp: 4102444800, iat: 1700000000 })).toString("base64url");
+  const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig\u0001nature`;
+  await page.route(LOGIN, fulfill(JSON.stringify({ access: token, refresh: "" })));
+  const l = await login(page);
+  assert.deepEqual([l.ok, l.code], [false, "bad_response"]);
+  assert.ok(!l.message.includes(payload) && !consoleLines.some((c) => c.includes(payload)), l.message);
+  assert.equal((await state(page)).authenticated, false);
+  await stillWorks(page);
+  await context.close();
+});
+
 // ---------------------------------------------------------------- definitive refusals
 
 for (const detail of ["Token is blacklisted", "Token is expired"]) {
@@ -243,11 +256,13 @@ test("logout while a refresh is in flight → signed out, the late refresh disca
   await context.close();
 });
 
-test("login called twice at once → both settle, one signed-in session", async () => {
+test("login called twice at once → the first rejects aborted, the second signs in", async () => {
   const { context, page } = await tab();
-  const r = await call(page, () => Promise.allSettled([window.login(), window.login()]));
-  assert.ok(r.every((x) => x.status === "fulfilled"), JSON.stringify(r));
-  assert.equal((await state(page)).authenticated, true);
+  const r = await call(page, () => Promise.all([window.login(), window.login()].map((p) => p.then(() => "signed in", (e) => e.code))));
+  assert.deepEqual(r, ["aborted", "signed in"]);
+  const s = await state(page);
+  assert.equal(s.authenticated, true);
+  assert.deepEqual(s.events, ["signedIn:this_tab"]);
   await stillWorks(page);
   await context.close();
 });

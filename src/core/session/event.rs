@@ -1,6 +1,11 @@
-//! What the machine tells the shell: events for subscribers and actions to carry out.
+//! What the machine tells the shell: requests to send, the lock, storage, messages to other
+//! tabs, events for subscribers, and how each app call settles.
 
-use super::FlightId;
+use super::{Ms, TokenRecord};
+use crate::core::error::AuthError;
+use crate::core::logout::LogoutOutcome;
+use crate::core::outcome::Endpoint;
+use crate::core::secret::Secret;
 
 /// `AuthEvent.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,25 +60,121 @@ pub struct Event<U> {
     pub user: Option<U>,
     /// Which tab caused it.
     pub source: Source,
-    /// Why, when it helps (`"restored"`, the refresh endpoint's refusal, ...).
+    /// Why, when it helps (`"restored"`, `"refresh_rejected"`).
     pub reason: Option<&'static str>,
+}
+
+/// One call of the app (`login()`, `restore()`, `refresh()`, `logout()`, or a refresh that
+/// `auth.fetch` waits for). The shell holds its promise; the machine settles it exactly once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpId(pub u32);
+
+/// One request the machine asked for; its reply comes back with the same id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReqId(pub u32);
+
+/// A duration handed to a browser timer. `setTimeout` fires at once for anything above
+/// 2³¹−1 ms, so every delay the SDK arms is built here, clamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Delay(u32);
+
+impl Delay {
+    /// The longest delay a browser timer honours: 2³¹−1 ms (about 24.8 days).
+    pub const MAX: Delay = Delay(0x7fff_ffff);
+
+    /// `ms`, clamped to [`Delay::MAX`].
+    pub fn ms(ms: u64) -> Delay {
+        Delay(ms.min(u64::from(Delay::MAX.0)) as u32)
+    }
+
+    /// From `now` until `at` (zero when `at` has passed), clamped.
+    pub fn until(at: Ms, now: Ms) -> Delay {
+        Delay::ms(at.saturating_sub(now))
+    }
+
+    /// In milliseconds.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// What a request carries as its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payload {
+    /// None: a `GET` (the user look-up).
+    Nothing,
+    /// `{}` (refresh, logout).
+    Empty,
+    /// The app's credentials as JSON (login). Redacted in `Debug`.
+    Credentials(Secret),
+}
+
+/// A request for the shell to send with `credentials: "include"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Which endpoint (it implies the method: `GET` for the user, else `POST`).
+    pub endpoint: Endpoint,
+    /// The body.
+    pub payload: Payload,
+    /// `Authorization: Bearer …`, when set.
+    pub bearer: Option<Secret>,
+    /// Mint a double-submit CSRF cookie first (never replacing an existing one): no refresh
+    /// cookie was left to obtain a Bearer, and Django said the CSRF cookie is not set.
+    pub mint_csrf: bool,
+    /// Give up after this long (the answer, body included).
+    pub timeout: Delay,
+}
+
+impl Request {
+    /// Whether the answer can set or clear the session cookies (login, refresh, logout):
+    /// such requests never overlap.
+    pub fn sets_cookies(&self) -> bool {
+        self.endpoint != Endpoint::User
+    }
+}
+
+/// The token and user, as stored, broadcast and handed to the app as a `Session`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot<U> {
+    /// The token with its local expiry.
+    pub record: TokenRecord,
+    /// The user, when known.
+    pub user: Option<U>,
+}
+
+/// How an app call settles.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<U> {
+    /// Resolves with a `Session`.
+    Session(Snapshot<U>),
+    /// `restore()` resolves with `null`: there is no session.
+    NoSession,
+    /// `logout()` resolves with a `LogoutResult`.
+    LoggedOut(LogoutOutcome),
+    /// Rejects with this error.
+    Failed(AuthError),
 }
 
 /// Effects for the shell to carry out, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action<U> {
+    /// Send a request; feed its reply back with [`super::Machine::reply`].
+    Send(ReqId, Request),
+    /// Acquire the cross-tab lock, waiting at most this long; feed back
+    /// [`super::Machine::lock_acquired`] or [`super::Machine::lock_failed`].
+    AcquireLock(Delay),
+    /// Release the cross-tab lock.
+    ReleaseLock,
+    /// Settle an app call's promise.
+    Settle(OpId, Outcome<U>),
     /// Tell subscribers.
     Emit(Event<U>),
-    /// Write the current token and user to storage.
-    Persist,
+    /// Write the token and user to storage (when the token is kept in Web Storage).
+    Persist(Snapshot<U>),
     /// Remove the stored token.
     ClearStorage,
-    /// Send a refresh request for this flight (the proactive timer fired).
-    StartRefresh(FlightId),
-    /// Abort the request of this flight: the session it was for is gone.
-    CancelRefresh(FlightId),
-    /// Tell the other tabs (BroadcastChannel).
-    Broadcast(Broadcast),
+    /// Tell the other tabs.
+    Broadcast(Broadcast<U>),
     /// Remember, durably, that a logout awaits the server's confirmation.
     RememberLogout,
     /// Forget that.
@@ -81,10 +182,12 @@ pub enum Action<U> {
 }
 
 /// What a tab tells the others.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Broadcast {
-    /// The current token (and user): after a login (`signed_in`) or a refresh.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Broadcast<U> {
+    /// The current token and user: after a login (`signed_in`) or a refresh.
     Token {
+        /// What to share (a token travels only over a channel that stores nothing).
+        snapshot: Snapshot<U>,
         /// A login, rather than a refresh.
         signed_in: bool,
     },
@@ -92,4 +195,20 @@ pub enum Broadcast {
     SignedOut,
     /// The server refused the refresh cookie.
     Expired,
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_delay_fits_a_browser_timer() {
+        assert_eq!(Delay::ms(15_000).get(), 15_000);
+        // timeoutMs at its documented maximum, times the refresh's factor of 4: clamped, so
+        // the timer does not fire at once.
+        assert_eq!(Delay::ms(4 * 2_147_483_647), Delay::MAX);
+        assert_eq!(Delay::ms(u64::MAX).get(), 2_147_483_647);
+        assert_eq!(Delay::until(10, 20).get(), 0);
+        assert_eq!(Delay::until(u64::MAX, 0), Delay::MAX);
+    }
 }

@@ -1,48 +1,83 @@
-//! The session state machine: every decision about tokens, refreshes and events, with no I/O
-//! and no clock of its own (sans-IO, in the manner of quinn-proto).
+//! The session state machine: every decision about tokens, requests, their order, retries and
+//! events, with no I/O and no clock of its own (sans-IO, in the manner of quinn-proto).
 //!
-//! The shell feeds it what happened, with the current time in ms on the local wall clock, and
-//! carries out the [`Action`]s it queues ([`Machine::poll_action`]); it arms one timer for
-//! [`Machine::poll_timeout`]. `U` is the user object (a `JsValue` in the browser).
+//! The shell feeds it the app's calls ([`ops`]), replies, lock grants, other tabs' messages
+//! ([`remote`]) and the time (ms on the local wall clock), and carries out the [`Action`]s it
+//! queues ([`Machine::poll_action`]); it arms one timer for [`Machine::poll_timeout`].
+//! `U` is the user object (a `JsValue` in the browser).
+//!
+//! # Operations and their order
+//! - Requests that can set or clear the session cookies (login, refresh, logout) are *jobs*
+//!   in one queue: only the head's request is ever on the wire, and with `crossTab` only while
+//!   this tab holds the cross-tab lock, so they never overlap, in a tab or across tabs.
+//! - The latest call the app made wins. A login supersedes every job but a logout; a logout
+//!   supersedes every job but another logout. A superseded job's promise settles at once
+//!   (a login with `aborted`); a request of it already on the wire is waited for (its answer
+//!   may set cookies the next request must see) and then dropped: never applied, persisted,
+//!   broadcast or emitted.
+//! - `restore()` and `refresh()` join what is in flight instead of starting a parallel flow.
 //!
 //! # Invariants
-//! - At most one refresh is in flight ([`Machine::begin_refresh`] hands out one [`FlightId`]
-//!   and makes every other caller join it).
-//! - A flight's result is applied only while it is *current*: a login or logout after it
-//!   started makes it stale, so a late refresh never resurrects a signed-out session.
-//! - After a logout or a definitive rejection no refresh starts until the next login.
-//! - Expiry is judged on the local clock from the token's *lifetime* (`exp − iat`, both by the
-//!   server's clock) counted from receipt, so a client clock that is hours off does not matter.
+//! - A token exists only in [`Phase::SignedIn`]; a pending logout only in
+//!   [`Phase::SignedOut`].
+//! - After a logout or a definitive rejection no refresh starts until the next sign-in.
+//! - Expiry is judged on the local clock from the token's lifetime counted from receipt
+//!   ([`timing`]).
 
 use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
+mod apply;
 mod event;
+mod fetch;
+mod jobs;
+mod ops;
 mod remote;
+mod steps;
+mod timing;
 
-pub use event::{Action, Broadcast, Event, EventKind, Source};
+pub use event::{
+    Action, Broadcast, Delay, Event, EventKind, OpId, Outcome, Payload, ReqId, Request, Snapshot,
+    Source,
+};
+pub use fetch::{Attempt, Retry};
+pub use jobs::Reply;
+pub use timing::expiry;
 
-use super::claims::Claims;
-use super::outcome::Grant;
+use super::error::{AuthError, ErrorCode};
 use super::secret::Secret;
 
 /// Milliseconds since the epoch, on the local wall clock (`Date.now()`).
 pub type Ms = u64;
 
-/// The server truncates `iat` and `exp` to whole seconds, so a token may expire up to this long
-/// before `receipt + (exp − iat)`. Applied as a margin (at most a quarter of the lifetime).
-const TRUNCATION_MARGIN_MS: Ms = 1000;
-
 /// First and longest wait before a proactive refresh is retried after a transient failure.
 const RETRY_MIN_MS: Ms = 1000;
 const RETRY_MAX_MS: Ms = 60_000;
 
-/// A Bearer is only sent to logout when it is valid for at least this long (an expired one
-/// makes dj-rest-auth answer 401 before the view runs, and then it clears no cookies).
-const LOGOUT_BEARER_MARGIN_MS: Ms = 5000;
+/// A refresh may run this many times `timeoutMs` before it is given up: with rotation the
+/// server may already have replaced the refresh cookie, and only this answer carries the new
+/// one. Callers still give up at `timeoutMs`.
+const REFRESH_LIMIT_FACTOR: u64 = 4;
 
-/// Identifies one refresh request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FlightId(pub u64);
+/// How long this tab waits for the cross-tab lock: longer than any request of another tab.
+const LOCK_WAIT_FACTOR: u64 = REFRESH_LIMIT_FACTOR + 1;
+
+/// How long a refresh that waited for the lock (or was refused right after another tab was
+/// heard from) lets that tab's broadcast arrive before deciding to send a request itself.
+const ADOPT_GRACE_MS: Ms = 40;
+
+/// What the shell tells the machine about its configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// `refreshLeewayMs`.
+    pub leeway: Ms,
+    /// `timeoutMs`.
+    pub timeout: Ms,
+    /// `crossTab`: cookie-setting requests go out under the cross-tab lock.
+    pub cross_tab: bool,
+    /// A user endpoint is configured (`endpoints.user` is not `null`).
+    pub user_lookup: bool,
+}
 
 /// The access token the session holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +92,7 @@ pub struct Token {
     pub lifetime: Option<Ms>,
 }
 
-/// What can be persisted and later restored.
+/// What can be persisted, broadcast and later restored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenRecord {
     /// The token.
@@ -68,27 +103,43 @@ pub struct TokenRecord {
     pub lifetime: Option<Ms>,
 }
 
-/// Where the session stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Fresh page: a refresh cookie may or may not exist. Refreshing is allowed.
-    Unknown,
-    /// A token is held.
-    Authenticated,
-    /// Signed out (by `logout()` or by the server refusing the refresh cookie): no refresh
-    /// starts until the next login.
-    SignedOut,
+impl TokenRecord {
+    /// Whether it is unexpired at `now` (a token without `exp` counts as unexpired).
+    pub fn live_at(&self, now: Ms) -> bool {
+        self.expires_at.is_none_or(|e| e > now)
+    }
 }
 
-/// The answer to "I want a fresh token".
+/// Where the session stands. A token exists only while signed in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase<U> {
+    /// Fresh page: a refresh cookie may or may not exist. Refreshing is allowed.
+    Unknown,
+    /// Signed in.
+    SignedIn {
+        /// The token.
+        token: Token,
+        /// The user, when known.
+        user: Option<U>,
+    },
+    /// Signed out (by `logout()`, another tab, or the server refusing the refresh cookie): no
+    /// refresh starts until the next sign-in.
+    SignedOut {
+        /// A `logout()` whose server call has not been confirmed yet: durable (mirrored in
+        /// storage), so that the session cannot come back from the cookie it was to clear.
+        logout_unconfirmed: bool,
+    },
+}
+
+/// [`Phase`] without its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ticket {
-    /// Send the request for this new flight.
-    Start(FlightId),
-    /// A request is already in flight: wait for it.
-    Join(FlightId),
-    /// Signed out: there is nothing to refresh until the next login.
-    Refused,
+pub enum State {
+    /// [`Phase::Unknown`].
+    Unknown,
+    /// [`Phase::SignedIn`].
+    SignedIn,
+    /// [`Phase::SignedOut`].
+    SignedOut,
 }
 
 /// How a refresh ended, as far as the session is concerned.
@@ -100,128 +151,132 @@ pub enum Failure {
     Transient,
 }
 
-/// Whether a flight's result was applied.
+/// The cross-tab lock, as this tab holds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applied {
-    /// It was the current flight.
-    Yes,
-    /// A login or logout happened meanwhile: the result was dropped.
-    Stale,
-}
-
-/// One API request, as the retry rule sees it: the token generation it went out with, and
-/// whether it was already retried (at most once).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Attempt {
-    sent_with: Option<u64>,
-    retried: bool,
-}
-
-impl Attempt {
-    /// Records the generation of the token the request is being sent with (`None`: none).
-    pub fn sending(&mut self, gen: Option<u64>) {
-        self.sent_with = gen;
-    }
-
-    /// Whether the request was already retried.
-    pub fn retried(&self) -> bool {
-        self.retried
-    }
-}
-
-/// What to do about a 401 from the API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Retry {
-    /// The request went out with an older token than the current one: resend with the current.
-    WithCurrent,
-    /// Refresh (or join the refresh in flight), then resend.
-    AfterRefresh,
-    /// Signed out: hand the 401 to the caller.
-    No,
+enum Lock {
+    Free,
+    Wanted,
+    Held,
 }
 
 /// The session state machine. See the module docs.
 #[derive(Debug)]
 pub struct Machine<U> {
-    phase: Phase,
-    token: Option<Token>,
-    user: Option<U>,
+    opts: Options,
+    phase: Phase<U>,
     gen: u64,
-    flight: Option<FlightId>,
-    /// The token generation when the flight started: a newer one arriving from another tab
-    /// while the flight waits for the cross-tab lock makes the request unnecessary.
-    flight_base: u64,
-    next_flight: u64,
-    leeway: Ms,
     /// Set after a transient failure: when the proactive refresh is tried again.
     retry_at: Option<Ms>,
-    /// `logout()` has not been confirmed by the server yet (durable: mirrored in storage).
-    logout_pending: bool,
     failures: u32,
+    /// Cookie-setting work, in the order the app asked for it ([`jobs`]).
+    jobs: VecDeque<jobs::Job>,
+    lock: Lock,
+    /// User look-ups outside a job (`restore()` of a session without a user).
+    lookups: Vec<jobs::Lookup>,
+    /// App calls waiting for a job or a look-up.
+    waiters: Vec<ops::Waiter>,
+    next_id: u32,
+    /// Another tab of this storage key was heard from: a refused refresh may be a rotation
+    /// race with it.
+    peers_seen: bool,
+    /// The freshest token the browser's cookies were issued with, superseded or not: the
+    /// Bearer that gets a logout past Django's CSRF check.
+    jar: Option<TokenRecord>,
+    /// A superseded login succeeded at the server: the cookies now belong to a session no
+    /// call asks for any more. If the login that superseded it fails, that session is ended
+    /// (its reply is never applied, and the client must not keep one the cookies no longer
+    /// back).
+    orphaned: bool,
     actions: VecDeque<Action<U>>,
 }
 
 impl<U: Clone> Machine<U> {
-    /// A machine for a fresh page. `leeway` is `refreshLeewayMs`.
-    pub fn new(leeway: Ms) -> Self {
+    /// A machine for a fresh page. `logout_unconfirmed`: storage says an earlier `logout()`
+    /// never reached the server (then the session stays signed out until the next sign-in).
+    pub fn new(opts: Options, logout_unconfirmed: bool) -> Self {
         Machine {
-            phase: Phase::Unknown,
-            token: None,
-            user: None,
+            opts,
+            phase: if logout_unconfirmed {
+                Phase::SignedOut {
+                    logout_unconfirmed: true,
+                }
+            } else {
+                Phase::Unknown
+            },
             gen: 0,
-            flight: None,
-            flight_base: 0,
-            next_flight: 0,
-            leeway,
             retry_at: None,
-            logout_pending: false,
             failures: 0,
+            jobs: VecDeque::new(),
+            lock: Lock::Free,
+            lookups: Vec::new(),
+            waiters: Vec::new(),
+            next_id: 0,
+            peers_seen: false,
+            jar: None,
+            orphaned: false,
             actions: VecDeque::new(),
         }
     }
 
     /// Where the session stands.
-    pub fn phase(&self) -> Phase {
-        self.phase
+    pub fn phase(&self) -> &Phase<U> {
+        &self.phase
+    }
+
+    /// [`Machine::phase`] without its data.
+    pub fn state(&self) -> State {
+        match self.phase {
+            Phase::Unknown => State::Unknown,
+            Phase::SignedIn { .. } => State::SignedIn,
+            Phase::SignedOut { .. } => State::SignedOut,
+        }
     }
 
     /// The current token, whatever its expiry.
     pub fn token(&self) -> Option<&Token> {
-        self.token.as_ref()
+        match &self.phase {
+            Phase::SignedIn { token, .. } => Some(token),
+            _ => None,
+        }
     }
 
     /// The current token if it is unexpired at `now` (tokens without `exp` count as unexpired).
     pub fn live_token(&self, now: Ms) -> Option<&Token> {
-        self.token
-            .as_ref()
+        self.token()
             .filter(|t| t.expires_at.is_none_or(|e| e > now))
     }
 
     /// The signed-in user.
     pub fn user(&self) -> Option<&U> {
-        self.user.as_ref()
-    }
-
-    /// Sets the user (fetched from the user endpoint after the token arrived).
-    pub fn set_user(&mut self, user: Option<U>) {
-        if self.phase == Phase::Authenticated {
-            self.user = user;
-            self.actions.push_back(Action::Persist);
+        match &self.phase {
+            Phase::SignedIn { user, .. } => user.as_ref(),
+            _ => None,
         }
     }
 
-    /// The record to persist, when signed in.
-    pub fn record(&self) -> Option<TokenRecord> {
-        self.token.as_ref().map(|t| TokenRecord {
-            value: t.value.clone(),
-            expires_at: t.expires_at,
-            lifetime: t.lifetime,
-        })
+    /// Whether a `logout()` still waits for the server's confirmation.
+    pub fn logout_pending(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::SignedOut {
+                logout_unconfirmed: true
+            }
+        )
     }
 
-    /// The refresh in flight, if any.
-    pub fn flight(&self) -> Option<FlightId> {
-        self.flight
+    /// The session as handed to the app, when signed in.
+    pub fn snapshot(&self) -> Option<Snapshot<U>> {
+        match &self.phase {
+            Phase::SignedIn { token, user } => Some(Snapshot {
+                record: TokenRecord {
+                    value: token.value.clone(),
+                    expires_at: token.expires_at,
+                    lifetime: token.lifetime,
+                },
+                user: user.clone(),
+            }),
+            _ => None,
+        }
     }
 
     /// The next queued effect.
@@ -231,277 +286,140 @@ impl<U: Clone> Machine<U> {
 
     /// When [`Machine::handle_timeout`] should next be called.
     pub fn poll_timeout(&self) -> Option<Ms> {
-        if self.phase != Phase::Authenticated || self.flight.is_some() {
-            return None;
+        let deadlines = self.waiters.iter().filter_map(ops::Waiter::deadline);
+        let grace = self.jobs.front().and_then(jobs::Job::grace_until);
+        let refresh = if self.idle() && self.token().is_some() {
+            self.retry_at.or_else(|| self.refresh_at())
+        } else {
+            None
+        };
+        deadlines.chain(grace).chain(refresh).min()
+    }
+
+    /// The timer fired (or the page woke up: visible, online, pageshow): callers past their
+    /// deadline give up, a grace period ends, a proactive refresh starts when one is due.
+    pub fn handle_timeout(&mut self, now: Ms) {
+        self.expire_waiters(now);
+        let due = self.idle() && self.token().is_some();
+        if due
+            && self
+                .retry_at
+                .or_else(|| self.refresh_at())
+                .is_some_and(|at| at <= now)
+        {
+            self.push_job(jobs::JobKind::refresh(self.gen));
         }
-        self.retry_at.or_else(|| self.refresh_at())
+        self.pump(now);
+    }
+
+    /// The page woke up (visible, online, pageshow): [`Machine::handle_timeout`], and a logout
+    /// the server has not confirmed is tried again.
+    pub fn wake(&mut self, now: Ms) {
+        // Not behind a login: its cookies will replace the ones the logout was to clear.
+        if self.logout_pending() && self.idle() {
+            self.push_job(jobs::JobKind::logout());
+        }
+        self.handle_timeout(now);
+    }
+
+    /// No live job is queued: the session is not about to change by this tab's hand.
+    fn idle(&self) -> bool {
+        self.jobs.iter().all(|j| j.superseded)
     }
 
     /// The proactive refresh moment: `leeway` before expiry, where the leeway is capped at half
     /// the token's lifetime so that a leeway longer than the lifetime cannot loop.
     fn refresh_at(&self) -> Option<Ms> {
-        let t = self.token.as_ref()?;
-        let expires = t.expires_at?;
-        let leeway = match t.lifetime {
-            Some(life) => self.leeway.min(life / 2),
-            None => self.leeway,
-        };
-        Some(expires.saturating_sub(leeway))
+        let t = self.token()?;
+        timing::refresh_at(t.expires_at?, t.lifetime, self.opts.leeway)
     }
 
-    /// The timer fired (or the page woke up: visible, online, pageshow). Starts a proactive
-    /// refresh when one is due.
-    pub fn handle_timeout(&mut self, now: Ms) {
-        if let Some(due) = self.poll_timeout() {
-            if due <= now {
-                if let Ticket::Start(id) = self.begin_refresh() {
-                    self.actions.push_back(Action::StartRefresh(id));
+    fn next_id(&mut self) -> u32 {
+        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id
+    }
+
+    /// Carries the queue forward: drops superseded jobs that wait for nothing, asks for the
+    /// lock, starts the head job, ends a grace period that is over, and lets the lock go when
+    /// the queue is empty. Called after every input.
+    fn pump(&mut self, now: Ms) {
+        while let Some(head) = self.jobs.front() {
+            if head.superseded && !head.on_wire() {
+                self.jobs.pop_front();
+                continue;
+            }
+            if !head.queued_or_grace_over(now) {
+                break;
+            }
+            if self.opts.cross_tab && self.lock != Lock::Held {
+                if self.lock == Lock::Free {
+                    self.lock = Lock::Wanted;
+                    let wait = Delay::ms(self.opts.timeout.saturating_mul(LOCK_WAIT_FACTOR));
+                    self.actions.push_back(Action::AcquireLock(wait));
                 }
+                break;
+            }
+            self.advance_head(now);
+        }
+        if self.jobs.is_empty() && self.lock == Lock::Held {
+            self.lock = Lock::Free;
+            self.actions.push_back(Action::ReleaseLock);
+        }
+    }
+
+    /// The cross-tab lock was granted; `waited`: another tab held it first (its broadcast may
+    /// be arriving).
+    pub fn lock_acquired(&mut self, waited: bool, now: Ms) {
+        if self.lock != Lock::Wanted {
+            // Not asked for (any more): let it go.
+            self.actions.push_back(Action::ReleaseLock);
+            return;
+        }
+        self.lock = Lock::Held;
+        if waited {
+            if let Some(head) = self.jobs.front_mut() {
+                head.after_waited_lock(now + ADOPT_GRACE_MS);
             }
         }
+        self.pump(now);
     }
 
-    /// Whether a request should wait for a refresh before it goes out: the token is expired
-    /// (or about to be) by the local clock.
-    pub fn wants_refresh_before_send(&self, now: Ms) -> bool {
-        self.phase == Phase::Authenticated && self.live_token(now).is_none()
-    }
-
-    /// Someone wants a fresh token: start a flight, join the one in flight, or refuse.
-    pub fn begin_refresh(&mut self) -> Ticket {
-        if let Some(id) = self.flight {
-            return Ticket::Join(id);
+    /// The cross-tab lock could not be had (another tab held it for longer than the wait):
+    /// the head job fails as if its request had timed out.
+    pub fn lock_failed(&mut self, now: Ms) {
+        if self.lock != Lock::Wanted {
+            return;
         }
-        if self.phase == Phase::SignedOut {
-            return Ticket::Refused;
-        }
-        self.next_flight += 1;
-        let id = FlightId(self.next_flight);
-        self.flight = Some(id);
-        self.flight_base = self.gen;
-        Ticket::Start(id)
+        self.lock = Lock::Free;
+        let e = AuthError::new(
+            ErrorCode::Timeout,
+            "timed out waiting for another tab's request",
+        );
+        self.fail_head(e, now);
+        self.pump(now);
     }
 
-    /// A login succeeded.
-    pub fn login_succeeded(&mut self, grant: &Grant, user: Option<U>, now: Ms) {
-        // Any refresh in flight, and any logout not yet confirmed, was for the old session.
-        self.cancel_flight();
-        if self.logout_pending {
-            self.logout_pending = false;
-            self.actions.push_back(Action::ForgetLogout);
-        }
-        self.install(grant, now);
-        self.user = user;
-        self.phase = Phase::Authenticated;
-        self.actions.push_back(Action::Persist);
-        self.actions
-            .push_back(Action::Broadcast(Broadcast::Token { signed_in: true }));
-        self.emit(EventKind::SignedIn, None);
-    }
-
-    /// A stored record was found at start-up. Adopted when still unexpired at `now`.
-    ///
-    /// Returns whether it was adopted.
-    pub fn restore_record(&mut self, record: TokenRecord, user: Option<U>, now: Ms) -> bool {
-        if self.phase != Phase::Unknown || record.expires_at.is_some_and(|e| e <= now) {
-            return false;
-        }
-        self.adopt(record);
-        self.user = user;
-        self.phase = Phase::Authenticated;
-        self.emit(EventKind::SignedIn, Some("restored"));
-        true
-    }
-
-    /// The flight `id` returned a token. `user`, when given, replaces the user (the shell
-    /// looks the user up before reporting when the session had none).
-    pub fn refresh_succeeded(
-        &mut self,
-        id: FlightId,
-        grant: &Grant,
-        user: Option<U>,
-        now: Ms,
-    ) -> Applied {
-        if self.flight != Some(id) {
-            return Applied::Stale;
-        }
-        if user.is_some() {
-            self.user = user;
-        }
-        self.flight = None;
-        self.retry_at = None;
-        self.failures = 0;
-        let was = self.phase;
-        self.install(grant, now);
-        self.phase = Phase::Authenticated;
-        self.actions.push_back(Action::Persist);
-        self.actions
-            .push_back(Action::Broadcast(Broadcast::Token { signed_in: false }));
-        if was == Phase::Authenticated {
-            self.emit(EventKind::Refreshed, None);
-        } else {
-            self.emit(EventKind::SignedIn, Some("restored"));
-        }
-        Applied::Yes
-    }
-
-    /// The flight `id` failed.
-    pub fn refresh_failed(&mut self, id: FlightId, failure: Failure, now: Ms) -> Applied {
-        if self.flight != Some(id) {
-            return Applied::Stale;
-        }
-        self.flight = None;
-        match failure {
-            Failure::Transient => {
-                let wait = RETRY_MIN_MS
-                    .saturating_mul(1 << self.failures.min(16))
-                    .min(RETRY_MAX_MS);
-                self.failures = self.failures.saturating_add(1);
-                self.retry_at = Some(now.saturating_add(wait));
-            }
-            Failure::Rejected => {
-                let had_session = self.phase == Phase::Authenticated;
-                self.clear();
-                if had_session {
-                    self.actions
-                        .push_back(Action::Broadcast(Broadcast::Expired));
-                    self.emit(EventKind::Expired, Some("refresh_rejected"));
-                }
-            }
-        }
-        Applied::Yes
-    }
-
-    /// The API answered 401 to `attempt`. Each request is retried at most once.
-    pub fn unauthorized(&self, attempt: &mut Attempt) -> Retry {
-        if attempt.retried {
-            return Retry::No;
-        }
-        let decision = match (&self.token, attempt.sent_with) {
-            (Some(t), Some(g)) if t.gen > g => Retry::WithCurrent,
-            (Some(_), None) => Retry::WithCurrent,
-            _ if self.phase == Phase::SignedOut => Retry::No,
-            _ => Retry::AfterRefresh,
-        };
-        attempt.retried = decision != Retry::No;
-        decision
-    }
-
-    /// Whether a `logout()` still waits for the server's confirmation. While it does, the
-    /// session cannot come back from the (still present) cookie: `restore()` finds nothing.
-    pub fn logout_pending(&self) -> bool {
-        self.logout_pending
-    }
-
-    /// At start-up: storage says an earlier `logout()` never reached the server.
-    pub fn logout_pending_found(&mut self) {
-        if self.phase == Phase::Unknown {
-            self.phase = Phase::SignedOut;
-            self.logout_pending = true;
-        }
-    }
-
-    /// The server confirmed the logout (2xx) or answered that there was nothing to clear.
-    pub fn server_logout_done(&mut self) {
-        if self.logout_pending {
-            self.logout_pending = false;
-            self.actions.push_back(Action::ForgetLogout);
-        }
-    }
-
-    /// `logout()`: clears everything at once and emits `signedOut` (when there was a session).
-    ///
-    /// Returns the Bearer to send to the logout endpoint: the token if it is still valid for a
-    /// while, else `None` (a stale Bearer would make the server refuse before clearing cookies).
-    pub fn logout(&mut self, now: Ms) -> Option<Secret> {
-        let bearer = self
-            .live_token(now.saturating_add(LOGOUT_BEARER_MARGIN_MS))
-            .map(|t| t.value.clone());
-        let had_session = self.phase == Phase::Authenticated;
-        self.clear();
-        // Remembered before the request goes out, so that closing the page mid-request is
-        // covered too; forgotten when the server confirms.
-        self.logout_pending = true;
-        self.actions.push_back(Action::RememberLogout);
-        self.actions
-            .push_back(Action::Broadcast(Broadcast::SignedOut));
-        if had_session {
-            self.emit(EventKind::SignedOut, None);
-        }
-        bearer
-    }
-
-    /// Drops the flight in flight and asks the shell to abort its request: its answer would
-    /// set the old session's cookies again (a logout's deletions, a login's new cookies).
-    fn cancel_flight(&mut self) {
-        if let Some(id) = self.flight.take() {
-            self.actions.push_back(Action::CancelRefresh(id));
-        }
-    }
-
-    fn clear(&mut self) {
-        self.phase = Phase::SignedOut;
-        self.token = None;
-        self.user = None;
-        self.cancel_flight();
-        self.retry_at = None;
-        self.failures = 0;
-        self.actions.push_back(Action::ClearStorage);
-    }
-
-    /// A token received at `now` becomes the current one.
-    fn install(&mut self, grant: &Grant, now: Ms) {
-        let (expires_at, lifetime) = expiry(&grant.claims, grant.expiration_ms, now);
-        self.adopt(TokenRecord {
-            value: grant.token.clone(),
-            expires_at,
-            lifetime,
-        });
-    }
-
-    /// `record` becomes the current token, one generation newer.
-    fn adopt(&mut self, record: TokenRecord) {
-        self.gen += 1;
-        self.token = Some(Token {
-            value: record.value,
-            gen: self.gen,
-            expires_at: record.expires_at,
-            lifetime: record.lifetime,
-        });
-    }
-
-    fn emit(&mut self, kind: EventKind, reason: Option<&'static str>) {
-        self.emit_from(Source::ThisTab, kind, reason);
-    }
-
-    fn emit_from(&mut self, source: Source, kind: EventKind, reason: Option<&'static str>) {
+    fn push_event(&mut self, source: Source, kind: EventKind, reason: Option<&'static str>) {
+        let user = self.user().cloned();
         self.actions.push_back(Action::Emit(Event {
             kind,
-            user: self.user.clone(),
+            user,
             source,
             reason,
         }));
     }
-}
 
-/// Local-clock expiry and lifetime of a token received at `now`.
-///
-/// With `iat`, the lifetime is counted from receipt (server-clock differences cancel out);
-/// without it the SDK has only the client clock to compare `exp` with.
-pub fn expiry(claims: &Claims, expiration_ms: Option<Ms>, now: Ms) -> (Option<Ms>, Option<Ms>) {
-    let iat_ms = claims.iat.map(|s| s * 1000);
-    let server_expiry = expiration_ms.or(claims.exp.map(|s| s * 1000));
-    match (server_expiry, iat_ms) {
-        (Some(exp), Some(iat)) => {
-            let life = exp.saturating_sub(iat);
-            let margin = TRUNCATION_MARGIN_MS.min(life / 4);
-            (Some(now.saturating_add(life - margin)), Some(life))
-        }
-        (Some(exp), None) => (Some(exp), Some(exp.saturating_sub(now))),
-        (None, _) => (None, None),
+    fn emit(&mut self, kind: EventKind, reason: Option<&'static str>) {
+        self.push_event(Source::ThisTab, kind, reason);
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod exchanges;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod harness;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod order;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod props;
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,99 +1,96 @@
 //! Inputs from other tabs of the same origin (cross-tab coordination).
 //!
-//! Tabs share one HttpOnly refresh cookie. Refreshes are serialised across tabs by a lock in
-//! the shell; the winner broadcasts its token and the others adopt it. A flight that gets the
-//! lock after another tab's token arrived is finished without a request
-//! ([`Machine::adopt_in_flight`]).
+//! Tabs share one HttpOnly refresh cookie. Their cookie-setting requests are serialised by the
+//! cross-tab lock; the tab whose request changed the session broadcasts the result and the
+//! others follow. A refresh that gets the lock after another tab's token arrived ends without
+//! a request (see `jobs`).
 
-use super::{Action, EventKind, Machine, Ms, Phase, Source, TokenRecord};
+use super::event::Snapshot;
+use super::jobs::JobKind;
+use super::{EventKind, Machine, Ms, Source, State};
+use crate::core::outcome::header_safe;
 
 impl<U: Clone> Machine<U> {
     /// Another tab signed in (`signed_in`) or refreshed, and sent its token.
     ///
-    /// A login is always followed (it is the user's latest intent); a refresh is adopted only
-    /// when it is newer than what this tab holds and this tab is not signed out.
-    pub fn remote_token(&mut self, record: TokenRecord, user: Option<U>, signed_in: bool, now: Ms) {
-        if record.expires_at.is_some_and(|e| e <= now) {
+    /// A sign-in is always followed: the cookies now belong to that session, so this tab's
+    /// refreshes (for the old one) and its logouts not yet sent (which would end the new one)
+    /// are superseded. A refresh is adopted only when it is newer than what this tab holds and
+    /// this tab is not signed out.
+    pub fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
+        self.peers_seen = true;
+        let record = &snapshot.record;
+        if !record.live_at(now) || !header_safe(record.value.expose()) {
             return;
         }
-        if self.token.as_ref().is_some_and(|t| t.value == record.value) {
+        if self.token().is_some_and(|t| t.value == record.value) {
             return;
         }
+        let was = self.state();
         if signed_in {
-            // The cookies now belong to the new session: a refresh of ours would be for the old.
-            self.cancel_flight();
-            self.logout_pending = false;
+            // A logout already on the wire goes on: its answer ends it.
+            let taken = self.take_superseded(|j| match j.kind {
+                JobKind::Refresh { .. } => true,
+                JobKind::Logout { .. } => !j.on_wire(),
+                JobKind::Login { .. } => false,
+            });
+            self.sign_in(snapshot.record, snapshot.user);
+            self.persist();
+            self.push_event(Source::OtherTab, EventKind::SignedIn, None);
+            self.answer_taken(taken, now);
         } else {
-            if self.phase == Phase::SignedOut {
+            if was == State::SignedOut {
                 return;
             }
-            let ours = self.token.as_ref().and_then(|t| t.expires_at);
+            let ours = self.token().and_then(|t| t.expires_at);
             if ours.is_some_and(|o| record.expires_at.is_none_or(|r| r <= o)) {
                 return;
             }
+            let user = snapshot.user.or_else(|| self.user().cloned());
+            self.sign_in(snapshot.record, user);
+            self.persist();
+            let kind = if was == State::SignedIn {
+                EventKind::Refreshed
+            } else {
+                EventKind::SignedIn
+            };
+            self.push_event(Source::OtherTab, kind, None);
         }
-        let was = self.phase;
-        self.adopt(record);
-        if user.is_some() || signed_in {
-            self.user = user;
-        }
-        self.phase = Phase::Authenticated;
-        self.retry_at = None;
-        self.failures = 0;
-        self.actions.push_back(Action::Persist);
-        let kind = if signed_in || was != Phase::Authenticated {
-            EventKind::SignedIn
-        } else {
-            EventKind::Refreshed
-        };
-        self.emit_from(Source::OtherTab, kind, None);
+        self.pump(now);
     }
 
     /// Another tab called `logout()` (it talks to the server; this tab only forgets).
-    pub fn remote_signed_out(&mut self) {
-        if self.phase == Phase::SignedOut {
+    pub fn remote_signed_out(&mut self, now: Ms) {
+        self.peers_seen = true;
+        if self.state() == State::SignedOut {
             return;
         }
-        let had_session = self.phase == Phase::Authenticated;
-        self.clear();
-        if had_session {
-            self.emit_from(Source::OtherTab, EventKind::SignedOut, None);
-        }
+        self.follow_sign_out(EventKind::SignedOut, None, now);
     }
 
     /// The server refused the refresh cookie in another tab.
-    pub fn remote_expired(&mut self) {
-        if self.phase != Phase::Authenticated {
+    pub fn remote_expired(&mut self, now: Ms) {
+        self.peers_seen = true;
+        if self.state() != State::SignedIn {
             return;
         }
-        self.clear();
-        self.emit_from(
-            Source::OtherTab,
-            EventKind::Expired,
-            Some("refresh_rejected"),
-        );
+        self.follow_sign_out(EventKind::Expired, Some("refresh_rejected"), now);
     }
 
-    /// The flight `id` holds the cross-tab lock. If a token newer than the one the flight was
-    /// meant to replace arrived meanwhile (from the tab that held the lock before) and it is
-    /// not itself due for refresh, the flight ends here without a request.
-    pub fn adopt_in_flight(&mut self, id: FlightId, now: Ms) -> bool {
-        if self.flight != Some(id) {
-            return false;
+    fn follow_sign_out(&mut self, kind: EventKind, reason: Option<&'static str>, now: Ms) {
+        let taken = self.take_superseded(|j| j.is_refresh());
+        let had_session = self.state() == State::SignedIn;
+        self.clear(false);
+        if had_session {
+            self.push_event(Source::OtherTab, kind, reason);
         }
-        let fresh = self
-            .token
-            .as_ref()
-            .is_some_and(|t| t.gen > self.flight_base)
-            && self.live_token(now).is_some()
-            && self.refresh_at().is_none_or(|at| at > now);
-        if fresh {
-            self.flight = None;
-            self.retry_at = None;
-            self.failures = 0;
+        self.answer_taken(taken, now);
+        self.pump(now);
+    }
+
+    fn persist(&mut self) {
+        if let Some(s) = self.snapshot() {
+            self.actions.push_back(super::Action::Persist(s));
         }
-        fresh
     }
 }
-
-use super::FlightId;

@@ -1,0 +1,196 @@
+//! Applying what happened: a session signed in, refreshed, refused or logged out, and the
+//! waiters of the job that did it settled. Only the current job's results get here: a
+//! superseded job's never do (see `jobs`).
+
+use super::event::{Action, Outcome};
+use super::jobs::{signed_out, JobKind, Lookup};
+use super::ops::{On, Want};
+use super::{
+    expiry, Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord,
+    RETRY_MAX_MS, RETRY_MIN_MS,
+};
+use crate::core::error::AuthError;
+use crate::core::logout::LogoutOutcome;
+use crate::core::outcome::Grant;
+
+impl<U: Clone> Machine<U> {
+    /// `record` becomes the current token, one generation newer, for `user`.
+    pub(super) fn sign_in(&mut self, record: TokenRecord, user: Option<U>) {
+        if self.logout_pending() {
+            // The cookies now belong to this session: the old one's logout has nothing left
+            // to clear in this browser.
+            self.actions.push_back(Action::ForgetLogout);
+        }
+        self.gen += 1;
+        self.jar = Some(record.clone());
+        self.orphaned = false;
+        self.retry_at = None;
+        self.failures = 0;
+        self.phase = Phase::SignedIn {
+            token: Token {
+                value: record.value,
+                gen: self.gen,
+                expires_at: record.expires_at,
+                lifetime: record.lifetime,
+            },
+            user,
+        };
+    }
+
+    /// A grant received at `now` as a record on the local clock.
+    pub(super) fn record_of(grant: &Grant, now: Ms) -> TokenRecord {
+        let (expires_at, lifetime) = expiry(&grant.claims, grant.expiration_ms, now);
+        TokenRecord {
+            value: grant.token.clone(),
+            expires_at,
+            lifetime,
+        }
+    }
+
+    /// Persists and broadcasts the session (after a login, a refresh or a restore).
+    pub(super) fn share(&mut self, signed_in: bool) {
+        if let Some(snapshot) = self.snapshot() {
+            self.actions.push_back(Action::Persist(snapshot.clone()));
+            self.actions.push_back(Action::Broadcast(Broadcast::Token {
+                snapshot,
+                signed_in,
+            }));
+        }
+    }
+
+    /// Forgets the session: signed out, nothing stored, no refresh planned.
+    pub(super) fn clear(&mut self, logout_unconfirmed: bool) {
+        self.phase = Phase::SignedOut { logout_unconfirmed };
+        self.orphaned = false;
+        self.retry_at = None;
+        self.failures = 0;
+        self.actions.push_back(Action::ClearStorage);
+    }
+
+    /// A transient refresh failure: the proactive refresh is retried with back-off.
+    pub(super) fn back_off(&mut self, now: Ms) {
+        let wait = RETRY_MIN_MS
+            .saturating_mul(1 << self.failures.min(16))
+            .min(RETRY_MAX_MS);
+        self.failures = self.failures.saturating_add(1);
+        self.retry_at = Some(now.saturating_add(wait));
+    }
+
+    pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+        self.sign_in(record, user);
+        self.share(true);
+        self.emit(EventKind::SignedIn, None);
+        self.end_job_waiters(job, now, |m, want| match want {
+            Want::Restore => None,
+            _ => m.session_or_failure(want),
+        });
+    }
+
+    pub(super) fn login_failed(&mut self, job: u32, e: AuthError, now: Ms) {
+        self.end_job_waiters(job, now, |_, want| match want {
+            Want::Restore => None,
+            _ => Some(Outcome::Failed(e.clone())),
+        });
+        if core::mem::take(&mut self.orphaned) {
+            // A login this one superseded had succeeded: the cookies belong to a session no
+            // call asks for. End it, here and at the server (its token is the Bearer).
+            self.end_locally(true);
+            self.push_job(JobKind::logout());
+        }
+    }
+
+    pub(super) fn refreshed(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+        let was = self.state();
+        let user = user.or_else(|| self.user().cloned());
+        self.sign_in(record, user);
+        self.share(false);
+        if was == State::SignedIn {
+            self.emit(EventKind::Refreshed, None);
+        } else {
+            self.emit(EventKind::SignedIn, Some("restored"));
+        }
+        self.end_job_waiters(job, now, |m, want| m.session_or_failure(want));
+    }
+
+    pub(super) fn refresh_failed(&mut self, job: u32, failure: Failure, e: AuthError, now: Ms) {
+        match failure {
+            Failure::Transient => self.back_off(now),
+            Failure::Rejected => {
+                let had_session = self.state() == State::SignedIn;
+                self.jar = None;
+                self.clear(false);
+                if had_session {
+                    self.actions
+                        .push_back(Action::Broadcast(super::Broadcast::Expired));
+                    self.emit(EventKind::Expired, Some("refresh_rejected"));
+                }
+            }
+        }
+        self.end_job_waiters(job, now, |_, want| match (want, failure) {
+            (Want::Restore, Failure::Rejected) => Some(Outcome::NoSession),
+            _ => Some(Outcome::Failed(e.clone())),
+        });
+    }
+
+    pub(super) fn logged_out(&mut self, job: u32, outcome: LogoutOutcome, now: Ms) {
+        // Cleared, or to be cleared by the pending logout.
+        self.orphaned = false;
+        if outcome.cookies_cleared {
+            self.jar = None;
+            if self.logout_pending() {
+                self.phase = Phase::SignedOut {
+                    logout_unconfirmed: false,
+                };
+                self.actions.push_back(Action::ForgetLogout);
+            }
+        }
+        self.end_job_waiters(job, now, |_, want| match want {
+            Want::Logout => Some(Outcome::LoggedOut(outcome.clone())),
+            _ => Some(Outcome::NoSession),
+        });
+    }
+
+    /// The user look-up of a session that had none answered.
+    pub(super) fn lookup_answered(
+        &mut self,
+        lookup: Lookup,
+        reply: Result<Reply<U>, AuthError>,
+        now: Ms,
+    ) {
+        let user = reply
+            .ok()
+            .filter(|r| (200..300).contains(&r.status))
+            .and_then(|r| r.user);
+        let current = self.token().is_some_and(|t| t.gen == lookup.gen);
+        if let (true, Some(u), Phase::SignedIn { user: slot, .. }) =
+            (current, user, &mut self.phase)
+        {
+            *slot = Some(u);
+            if let Some(s) = self.snapshot() {
+                self.actions.push_back(Action::Persist(s));
+            }
+        }
+        // Another session meanwhile: ask again of that one.
+        self.end_waiters(On::Lookup(lookup.req), now, |m, _| {
+            current.then(|| m.snapshot().map_or(Outcome::NoSession, Outcome::Session))
+        });
+    }
+
+    /// A `Session` for the app, or why there is none.
+    pub(super) fn session_or_failure(&self, want: Want) -> Option<Outcome<U>> {
+        Some(match self.snapshot() {
+            Some(s) => Outcome::Session(s),
+            None if want == Want::Restore => Outcome::NoSession,
+            None => Outcome::Failed(signed_out()),
+        })
+    }
+
+    pub(super) fn end_job_waiters(
+        &mut self,
+        job: u32,
+        now: Ms,
+        outcome: impl Fn(&Self, Want) -> Option<Outcome<U>>,
+    ) {
+        self.end_waiters(On::Job(job), now, outcome);
+    }
+}

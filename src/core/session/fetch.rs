@@ -1,0 +1,60 @@
+//! The rules for the requests `auth.fetch` sends with the access token: refresh first when
+//! the token has expired, and after a 401 resend once — with the current token when the
+//! request went out with an older one, else after a refresh.
+
+use super::{Machine, Ms, State};
+
+/// One API request, as the retry rule sees it: the token generation it went out with, and
+/// whether it was already retried (at most once).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attempt {
+    sent_with: Option<u64>,
+    retried: bool,
+}
+
+impl Attempt {
+    /// Records the generation of the token the request is being sent with (`None`: none).
+    pub fn sending(&mut self, gen: Option<u64>) {
+        self.sent_with = gen;
+    }
+
+    /// Whether the request was already retried.
+    pub fn retried(&self) -> bool {
+        self.retried
+    }
+}
+
+/// What to do about the API's answer to a request `auth.fetch` sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// The request went out with an older token than the current one: resend with the current.
+    WithCurrent,
+    /// Refresh (or join the refresh in flight), then resend.
+    AfterRefresh,
+    /// Hand the response to the caller (not a 401, already retried, or signed out).
+    No,
+}
+
+impl<U: Clone> Machine<U> {
+    /// Whether a request should wait for a refresh before it goes out: the token is expired
+    /// (or about to be) by the local clock.
+    pub fn wants_refresh_before_send(&self, now: Ms) -> bool {
+        self.token().is_some() && self.live_token(now).is_none()
+    }
+
+    /// The API answered `attempt` with `status`. Only a 401 is retried, each request at most
+    /// once.
+    pub fn answered(&self, status: u16, attempt: &mut Attempt) -> Retry {
+        if status != 401 || attempt.retried {
+            return Retry::No;
+        }
+        let decision = match (self.token(), attempt.sent_with) {
+            (Some(t), Some(g)) if t.gen > g => Retry::WithCurrent,
+            (Some(_), None) => Retry::WithCurrent,
+            _ if self.state() == State::SignedOut => Retry::No,
+            _ => Retry::AfterRefresh,
+        };
+        attempt.retried = decision != Retry::No;
+        decision
+    }
+}

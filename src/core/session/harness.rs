@@ -1,0 +1,290 @@
+//! A fake shell for the machine's tests: it records what the machine asks for, holds the lock,
+//! and answers requests as the tests say.
+
+use super::*;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use base64::Engine;
+
+use crate::core::outcome::{BodyFacts, Endpoint};
+
+pub type M = Machine<&'static str>;
+
+/// The options most tests use: a 30 s leeway, 15 s timeout, cross-tab on, a user endpoint.
+pub fn opts() -> Options {
+    Options {
+        leeway: 30_000,
+        timeout: 15_000,
+        cross_tab: true,
+        user_lookup: true,
+    }
+}
+
+/// A JWT whose payload is `{"exp", "iat", "jti"}` (seconds; `jti` makes each one unique).
+pub fn jwt(iat: u64, life_s: u64, jti: &str) -> String {
+    let payload = format!(
+        r#"{{"exp":{},"iat":{},"jti":"{}"}}"#,
+        iat + life_s,
+        iat,
+        jti
+    );
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
+    format!("eyJhbGciOiJIUzI1NiJ9.{b64}.sig")
+}
+
+/// The body facts of a reply carrying `token`.
+pub fn token_facts(token: &str) -> BodyFacts {
+    BodyFacts {
+        json: true,
+        access: Some(Secret::new(token.to_string())),
+        ..BodyFacts::default()
+    }
+}
+
+/// The body facts of a plain JSON object.
+pub fn json() -> BodyFacts {
+    BodyFacts {
+        json: true,
+        ..BodyFacts::default()
+    }
+}
+
+/// The body facts of an error reply.
+pub fn detail(d: &str, code: Option<&str>) -> BodyFacts {
+    BodyFacts {
+        json: true,
+        detail: Some(d.to_string()),
+        code: code.map(str::to_string),
+        ..BodyFacts::default()
+    }
+}
+
+pub struct Shell {
+    pub m: M,
+    pub now: Ms,
+    /// Requests sent and not answered yet, oldest first.
+    pub wire: Vec<(ReqId, Request)>,
+    /// Every request sent, in order.
+    pub sent: Vec<Request>,
+    pub settled: Vec<(OpId, Outcome<&'static str>)>,
+    pub events: Vec<(EventKind, Source)>,
+    pub broadcasts: Vec<Broadcast<&'static str>>,
+    pub stored: Option<Snapshot<&'static str>>,
+    pub logout_flag: bool,
+    pub lock_wanted: bool,
+    pub lock_held: bool,
+    next_op: u32,
+    serial: u32,
+}
+
+impl Shell {
+    pub fn new(opts: Options) -> Shell {
+        Shell::with(Machine::new(opts, false))
+    }
+
+    pub fn with(m: M) -> Shell {
+        Shell {
+            m,
+            now: 1_700_000_000_000,
+            wire: Vec::new(),
+            sent: Vec::new(),
+            settled: Vec::new(),
+            events: Vec::new(),
+            broadcasts: Vec::new(),
+            stored: None,
+            logout_flag: false,
+            lock_wanted: false,
+            lock_held: false,
+            next_op: 0,
+            serial: 0,
+        }
+    }
+
+    /// Carries out the machine's actions.
+    pub fn drain(&mut self) {
+        while let Some(a) = self.m.poll_action() {
+            match a {
+                Action::Send(id, r) => {
+                    if r.sets_cookies() {
+                        assert!(
+                            !self.wire.iter().any(|(_, w)| w.sets_cookies()),
+                            "two cookie-setting requests overlap"
+                        );
+                        assert!(
+                            self.lock_held || !self.m.opts.cross_tab,
+                            "a cookie-setting request without the lock"
+                        );
+                    }
+                    self.sent.push(r.clone());
+                    self.wire.push((id, r));
+                }
+                Action::AcquireLock(_) => {
+                    assert!(!self.lock_wanted && !self.lock_held, "lock asked twice");
+                    self.lock_wanted = true;
+                }
+                Action::ReleaseLock => {
+                    assert!(
+                        !self.wire.iter().any(|(_, w)| w.sets_cookies()),
+                        "lock released with a request on the wire"
+                    );
+                    self.lock_held = false;
+                }
+                Action::Settle(op, o) => {
+                    assert!(
+                        !self.settled.iter().any(|(s, _)| *s == op),
+                        "{op:?} settled twice"
+                    );
+                    self.settled.push((op, o));
+                }
+                Action::Emit(e) => self.events.push((e.kind, e.source)),
+                Action::Persist(s) => self.stored = Some(s),
+                Action::ClearStorage => self.stored = None,
+                Action::Broadcast(b) => self.broadcasts.push(b),
+                Action::RememberLogout => self.logout_flag = true,
+                Action::ForgetLogout => self.logout_flag = false,
+            }
+        }
+    }
+
+    fn op(&mut self) -> OpId {
+        self.next_op += 1;
+        OpId(self.next_op)
+    }
+
+    pub fn login(&mut self) -> OpId {
+        let op = self.op();
+        let body = Secret::new(r#"{"username":"ada","password":"pw"}"#.to_string());
+        self.m.login(op, body, self.now);
+        self.drain();
+        op
+    }
+
+    pub fn logout(&mut self) -> OpId {
+        let op = self.op();
+        self.m.logout(op, self.now);
+        self.drain();
+        op
+    }
+
+    pub fn refresh(&mut self) -> OpId {
+        let op = self.op();
+        self.m.refresh(op, self.now);
+        self.drain();
+        op
+    }
+
+    pub fn restore(&mut self) -> OpId {
+        let op = self.op();
+        let stored = self.stored.clone();
+        self.m.restore(op, stored, self.now);
+        self.drain();
+        op
+    }
+
+    /// Grants the lock when it is wanted.
+    pub fn grant(&mut self, waited: bool) {
+        if self.lock_wanted {
+            self.lock_wanted = false;
+            self.lock_held = true;
+            self.m.lock_acquired(waited, self.now);
+            self.drain();
+        }
+    }
+
+    pub fn advance(&mut self, ms: Ms) {
+        self.now += ms;
+        self.m.handle_timeout(self.now);
+        self.drain();
+    }
+
+    /// A fresh token, unique, `life_s` long, issued now by the server's clock.
+    pub fn token(&mut self, life_s: u64) -> String {
+        self.serial += 1;
+        jwt(self.now / 1000, life_s, &format!("t{}", self.serial))
+    }
+
+    /// Whether a request to `endpoint` is on the wire.
+    pub fn pending(&self, endpoint: Endpoint) -> bool {
+        self.wire.iter().any(|(_, r)| r.endpoint == endpoint)
+    }
+
+    /// Answers the oldest request to `endpoint` on the wire.
+    pub fn answer(
+        &mut self,
+        endpoint: Endpoint,
+        status: u16,
+        facts: BodyFacts,
+        user: Option<&'static str>,
+    ) {
+        let i = self
+            .wire
+            .iter()
+            .position(|(_, r)| r.endpoint == endpoint)
+            .unwrap_or_else(|| panic!("no {endpoint:?} request on the wire: {:?}", self.wire));
+        let (id, _) = self.wire.remove(i);
+        let reply = Reply {
+            status,
+            facts,
+            user,
+        };
+        self.m.reply(id, Ok(reply), self.now);
+        self.drain();
+    }
+
+    /// Answers the oldest request to `endpoint` with a network failure.
+    pub fn fail(&mut self, endpoint: Endpoint, e: AuthError) {
+        let i = self
+            .wire
+            .iter()
+            .position(|(_, r)| r.endpoint == endpoint)
+            .expect("request on the wire");
+        let (id, _) = self.wire.remove(i);
+        self.m.reply(id, Err(e), self.now);
+        self.drain();
+    }
+
+    /// Answers a login or refresh with a fresh 300 s token; returns it.
+    pub fn ok(&mut self, endpoint: Endpoint, user: Option<&'static str>) -> String {
+        let t = self.token(300);
+        self.answer(endpoint, 200, token_facts(&t), user);
+        t
+    }
+
+    /// Signs in through a login with the lock granted; returns the token.
+    pub fn signed_in(&mut self) -> String {
+        let op = self.login();
+        self.grant(false);
+        let t = self.ok(Endpoint::Login, Some("ada"));
+        assert!(matches!(self.outcome(op), Some(Outcome::Session(_))));
+        t
+    }
+
+    pub fn outcome(&self, op: OpId) -> Option<&Outcome<&'static str>> {
+        self.settled.iter().find(|(o, _)| *o == op).map(|(_, o)| o)
+    }
+
+    /// The code of a failed call.
+    pub fn code(&self, op: OpId) -> Option<&'static str> {
+        match self.outcome(op) {
+            Some(Outcome::Failed(e)) => Some(e.code()),
+            _ => None,
+        }
+    }
+
+    /// The token a call settled with.
+    pub fn session_token(&self, op: OpId) -> Option<String> {
+        match self.outcome(op) {
+            Some(Outcome::Session(s)) => Some(s.record.value.expose().to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn current(&self) -> Option<String> {
+        self.m.token().map(|t| t.value.expose().to_string())
+    }
+
+    pub fn take_events(&mut self) -> Vec<(EventKind, Source)> {
+        core::mem::take(&mut self.events)
+    }
+}

@@ -1,0 +1,305 @@
+//! The app's calls: `login()`, `logout()`, `refresh()` (and the refreshes `auth.fetch` waits
+//! for), `restore()`; and how each one's promise settles.
+//!
+//! | the app calls | while in flight | then |
+//! |---|---|---|
+//! | `login()` | a login or refresh | they are superseded (a login rejects `aborted`, a refresh caller too); the new login goes after whatever is on the wire |
+//! | `login()` | a logout | the logout is sent first, then the login |
+//! | `logout()` | anything but a logout | signed out at once; they are superseded (a login rejects `aborted`, a refresh caller `session_expired`); the server call goes after whatever is on the wire |
+//! | `logout()` | a logout | joins it |
+//! | `refresh()` | a refresh | joins it |
+//! | `refresh()` | a login | waits for it, and takes its token when it signs in |
+//! | `restore()` | anything | waits for it, then answers from the session it leaves |
+
+use alloc::vec::Vec;
+
+use super::event::{Action, OpId, Outcome, ReqId, Snapshot};
+use super::jobs::{signed_out, Job, JobKind, Lookup};
+use super::{Broadcast, EventKind, Machine, Ms, Phase, State};
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::secret::Secret;
+
+/// What an app call is waiting for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Want {
+    /// `login()`: its own job.
+    Login,
+    /// `refresh()`, or a refresh `auth.fetch` waits for: a fresh token.
+    Token,
+    /// `restore()`: the session, once what it waits for is done.
+    Restore,
+    /// `logout()`: the server's answer.
+    Logout,
+}
+
+/// What a waiter is attached to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum On {
+    Job(u32),
+    Lookup(ReqId),
+}
+
+/// An app call waiting for a job or a look-up, and when it gives up.
+#[derive(Debug)]
+pub(super) struct Waiter {
+    op: OpId,
+    want: Want,
+    on: On,
+    deadline: Option<Ms>,
+}
+
+impl Waiter {
+    pub(super) fn deadline(&self) -> Option<Ms> {
+        self.deadline
+    }
+}
+
+fn aborted() -> AuthError {
+    AuthError::new(
+        ErrorCode::Aborted,
+        "superseded by a later login() or logout()",
+    )
+}
+
+fn signed_out_meanwhile() -> AuthError {
+    AuthError::new(
+        ErrorCode::SessionExpired,
+        "signed out while the refresh was in flight",
+    )
+}
+
+impl<U: Clone> Machine<U> {
+    /// `login(credentials)`: `credentials` is the JSON body to send.
+    pub fn login(&mut self, op: OpId, credentials: Secret, now: Ms) {
+        let taken = self.take_superseded(|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let job = self.push_job(JobKind::login(credentials));
+        self.wait(op, Want::Login, On::Job(job), None);
+        for w in taken {
+            match w.want {
+                // restore() waits for the new login instead.
+                Want::Restore => self.wait(w.op, Want::Restore, On::Job(job), None),
+                _ => self.settle(w.op, Outcome::Failed(aborted())),
+            }
+        }
+        self.pump(now);
+    }
+
+    /// `logout()`: signed out here at once; the server call is queued after whatever is on
+    /// the wire, and its answer settles `op`.
+    pub fn logout(&mut self, op: OpId, now: Ms) {
+        self.end_locally(true);
+        let job = match self.last_live_job() {
+            Some(j) if matches!(j.kind, JobKind::Logout { .. }) => j.id,
+            _ => self.push_job(JobKind::logout()),
+        };
+        self.wait(op, Want::Logout, On::Job(job), None);
+        self.pump(now);
+    }
+
+    /// `doctor()`'s credentialed cycle signed this browser out at the server (`confirmed`) or
+    /// tried to: this client follows, as after `logout()`.
+    pub fn signed_out_elsewhere(&mut self, confirmed: bool, now: Ms) {
+        self.end_locally(!confirmed);
+        self.pump(now);
+    }
+
+    /// Signs out locally: every job but a logout is superseded, state and storage are
+    /// cleared, other tabs told and `signedOut` emitted.
+    pub(super) fn end_locally(&mut self, remember: bool) {
+        let taken = self.take_superseded(|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let had_session = self.state() == State::SignedIn;
+        self.clear(remember);
+        if remember {
+            // Before the request goes out, so that closing the page mid-request is covered
+            // too; forgotten when the server confirms.
+            self.actions.push_back(Action::RememberLogout);
+        }
+        self.actions
+            .push_back(Action::Broadcast(Broadcast::SignedOut));
+        if had_session {
+            self.emit(EventKind::SignedOut, None);
+        }
+        for w in taken {
+            let outcome = match w.want {
+                Want::Login => Outcome::Failed(aborted()),
+                Want::Token => Outcome::Failed(signed_out_meanwhile()),
+                _ => Outcome::NoSession,
+            };
+            self.settle(w.op, outcome);
+        }
+    }
+
+    /// `refresh()`, or a refresh `auth.fetch` waits for: joins the refresh in flight, waits
+    /// for a login in flight, or starts one. Gives up after `timeoutMs` (the request runs on).
+    pub fn refresh(&mut self, op: OpId, now: Ms) {
+        let deadline = Some(now.saturating_add(self.opts.timeout));
+        let last = self
+            .last_live_job()
+            .map(|j| (j.id, j.is_refresh(), j.is_live_logout()));
+        match last {
+            Some((id, true, _)) => self.wait(op, Want::Token, On::Job(id), deadline),
+            Some((_, _, true)) => self.settle(op, Outcome::Failed(signed_out())),
+            None if self.state() == State::SignedOut => {
+                self.settle(op, Outcome::Failed(signed_out()))
+            }
+            // After a login in flight: its token will answer this refresh without a request.
+            _ => {
+                let job = self.push_job(JobKind::refresh(self.gen));
+                self.wait(op, Want::Token, On::Job(job), deadline);
+            }
+        }
+        self.pump(now);
+    }
+
+    /// `restore()` on page load. `stored` is what storage holds (nothing in memory mode).
+    pub fn restore(&mut self, op: OpId, stored: Option<Snapshot<U>>, now: Ms) {
+        self.restore_inner(op, stored, now);
+        self.pump(now);
+    }
+
+    fn restore_inner(&mut self, op: OpId, stored: Option<Snapshot<U>>, now: Ms) {
+        if let Some(job) = self.last_live_job() {
+            let (id, refresh) = (job.id, job.is_refresh());
+            let deadline = refresh.then(|| now.saturating_add(self.opts.timeout));
+            self.wait(op, Want::Restore, On::Job(id), deadline);
+            return;
+        }
+        match self.phase {
+            Phase::SignedOut {
+                logout_unconfirmed: true,
+            } => {
+                // An earlier logout never reached the server: finish it instead of bringing the
+                // session back from the cookie it was meant to clear.
+                let job = self.push_job(JobKind::logout());
+                self.wait(op, Want::Restore, On::Job(job), None);
+            }
+            Phase::SignedOut { .. } => self.settle(op, Outcome::NoSession),
+            Phase::SignedIn { .. } => self.answer_with_user(op),
+            Phase::Unknown => match stored {
+                Some(s) if s.record.live_at(now) => {
+                    self.sign_in(s.record, s.user);
+                    self.emit(EventKind::SignedIn, Some("restored"));
+                    self.answer_with_user(op);
+                }
+                _ => {
+                    if stored.is_some() {
+                        self.actions.push_back(Action::ClearStorage);
+                    }
+                    let job = self.push_job(JobKind::refresh(self.gen));
+                    let deadline = Some(now.saturating_add(self.opts.timeout));
+                    self.wait(op, Want::Restore, On::Job(job), deadline);
+                }
+            },
+        }
+    }
+
+    /// Settles `op` with the session, after looking its user up when it has none.
+    fn answer_with_user(&mut self, op: OpId) {
+        let Some(token) = self.token() else {
+            return self.settle(op, Outcome::NoSession);
+        };
+        if !self.opts.user_lookup || self.user().is_some() {
+            let s = self.snapshot().map_or(Outcome::NoSession, Outcome::Session);
+            return self.settle(op, s);
+        }
+        let (gen, bearer) = (token.gen, token.value.clone());
+        let req = match self.lookups.iter().find(|l| l.gen == gen) {
+            Some(l) => l.req,
+            None => {
+                let req = self.send_lookup(bearer);
+                self.lookups.push(Lookup { req, gen });
+                req
+            }
+        };
+        self.wait(op, Want::Restore, On::Lookup(req), None);
+    }
+
+    pub(super) fn wait(&mut self, op: OpId, want: Want, on: On, deadline: Option<Ms>) {
+        self.waiters.push(Waiter {
+            op,
+            want,
+            on,
+            deadline,
+        });
+    }
+
+    pub(super) fn settle(&mut self, op: OpId, outcome: Outcome<U>) {
+        self.actions.push_back(Action::Settle(op, outcome));
+    }
+
+    /// Settles the waiters on `on`: `outcome` gives each its result; `None` makes a
+    /// `restore()` ask again of the session as it now stands.
+    pub(super) fn end_waiters(
+        &mut self,
+        on: On,
+        now: Ms,
+        outcome: impl Fn(&Self, Want) -> Option<Outcome<U>>,
+    ) {
+        let (mine, rest) = core::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition::<Vec<_>, _>(|w| w.on == on);
+        self.waiters = rest;
+        for w in mine {
+            match (outcome(self, w.want), w.want) {
+                (Some(o), _) => self.settle(w.op, o),
+                (None, Want::Restore) => self.restore_inner(w.op, None, now),
+                (None, _) => self.settle(w.op, Outcome::Failed(signed_out())),
+            }
+        }
+    }
+
+    /// Callers past their deadline give up with `timeout` (what they wait for runs on).
+    pub(super) fn expire_waiters(&mut self, now: Ms) {
+        let (due, rest) = core::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition::<Vec<_>, _>(|w| w.deadline.is_some_and(|d| d <= now));
+        self.waiters = rest;
+        for w in due {
+            let e = AuthError::new(ErrorCode::Timeout, "the refresh timed out (timeoutMs)");
+            self.settle(w.op, Outcome::Failed(e));
+        }
+    }
+
+    /// Marks the live jobs whose kind `hit` selects as superseded, drops every user look-up
+    /// (the session they were for is being replaced), and hands back their waiters for the
+    /// caller to settle.
+    pub(super) fn take_superseded(&mut self, hit: impl Fn(&Job) -> bool) -> Vec<Waiter> {
+        let mut ids = Vec::new();
+        for j in self.jobs.iter_mut() {
+            if !j.superseded && hit(j) {
+                j.superseded = true;
+                ids.push(j.id);
+            }
+        }
+        self.lookups.clear();
+        let (taken, rest) = core::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition::<Vec<_>, _>(|w| match w.on {
+                On::Job(id) => ids.contains(&id),
+                On::Lookup(_) => true,
+            });
+        self.waiters = rest;
+        taken
+    }
+
+    /// Settles waiters taken by [`Machine::take_superseded`] from the session as it now
+    /// stands (after another tab's sign-in or sign-out).
+    pub(super) fn answer_taken(&mut self, taken: Vec<Waiter>, now: Ms) {
+        for w in taken {
+            match w.want {
+                Want::Restore => self.restore_inner(w.op, None, now),
+                Want::Logout => {
+                    let o = super::jobs::not_confirmed(
+                        "another tab signed in before this logout reached the server",
+                    );
+                    self.settle(w.op, Outcome::LoggedOut(o));
+                }
+                _ => {
+                    let o = self.session_or_failure(w.want);
+                    let o = o.unwrap_or(Outcome::Failed(signed_out_meanwhile()));
+                    self.settle(w.op, o);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! The driver: carries out what the session machine asks for, and feeds it what happened.
+//!
+//! Every input goes through [`Inner::input`], which always drains the machine's actions
+//! afterwards and re-arms its one timer, so no call site can forget a step. The driver holds
+//! no record of a flight: only the app's pending promises (by [`OpId`]), the lock guard and
+//! the timer. No `RefCell` borrow is held across an `.await` or a call into JS.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
+
+use js_sys::{Array, Function, Promise, JSON};
+use wasm_bindgen::prelude::*;
+
+use super::codec::{self, Message};
+use super::config::Config;
+use super::error::to_js;
+use crate::core::error::AuthError;
+use crate::core::outcome::Endpoint;
+use crate::core::session::{
+    Action, Delay, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request, Snapshot,
+};
+use crate::platform::channel::Channel;
+use crate::platform::events::Listener;
+use crate::platform::http::{self, Extra};
+use crate::platform::locks::{self, LockGuard};
+use crate::platform::storage::Store;
+use crate::platform::timer::Timeout;
+use crate::platform::{log, now};
+
+pub(super) struct Inner {
+    pub(super) cfg: Config,
+    /// The config object as given (for the doctor module, see `doctor.rs`).
+    #[cfg_attr(not(feature = "lazy-doctor"), allow(dead_code))]
+    pub(super) config: JsValue,
+    machine: RefCell<Machine<JsValue>>,
+    /// The app's promises the machine has not settled yet: (op, resolve, reject).
+    pending: RefCell<Vec<(OpId, Function, Function)>>,
+    next_op: Cell<u32>,
+    /// `onChange` subscribers (see events.js).
+    pub(super) subscribers: Array,
+    /// The machine's timer and the moment it is armed for.
+    timer: RefCell<Option<(u64, Timeout)>>,
+    store: Store,
+    /// Durable "logout not yet confirmed by the server" flag.
+    logout_flag: Store,
+    /// The cross-tab lock while held.
+    lock: RefCell<Option<LockGuard>>,
+    /// `tokenward:<storageKey>:refresh`
+    lock_name: String,
+    /// visibilitychange / online / pageshow: catch up after sleep or a background tab.
+    listeners: RefCell<Vec<Listener>>,
+    /// To the other tabs (`crossTab`).
+    channel: RefCell<Option<Channel>>,
+    closed: Cell<bool>,
+    me: Weak<Inner>,
+}
+
+impl Inner {
+    /// The shell for `cfg`: storage opened, listeners and the cross-tab channel set up.
+    pub(super) fn start(cfg: Config, config: JsValue) -> Rc<Inner> {
+        let store = Store::open(cfg.storage, &cfg.storage_key, cfg.debug);
+        let mut flag_key = cfg.storage_key.clone();
+        flag_key.push_str(":logout-pending");
+        let logout_flag = Store::open_flag(&flag_key, cfg.debug);
+        let mut lock_name = String::from("tokenward:");
+        lock_name.push_str(&cfg.storage_key);
+        let channel_name = lock_name.clone();
+        lock_name.push_str(":refresh");
+        let opts = Options {
+            leeway: cfg.leeway_ms,
+            timeout: cfg.timeout_ms,
+            cross_tab: cfg.cross_tab,
+            user_lookup: cfg.user.is_some(),
+        };
+        let machine = Machine::new(opts, logout_flag.get().is_some());
+        let inner = Rc::new_cyclic(|me| Inner {
+            cfg,
+            config,
+            machine: RefCell::new(machine),
+            pending: RefCell::new(Vec::new()),
+            next_op: Cell::new(0),
+            subscribers: Array::new(),
+            timer: RefCell::new(None),
+            store,
+            logout_flag,
+            lock: RefCell::new(None),
+            lock_name,
+            listeners: RefCell::new(Vec::new()),
+            channel: RefCell::new(None),
+            closed: Cell::new(false),
+            me: me.clone(),
+        });
+        for name in ["visibilitychange", "online", "pageshow"] {
+            let me = inner.me.clone();
+            let listener = Listener::on_global(name, move || {
+                if let Some(inner) = me.upgrade() {
+                    inner.input(|m| m.wake(now()));
+                }
+            });
+            inner.listeners.borrow_mut().extend(listener);
+        }
+        if inner.cfg.cross_tab {
+            let me = inner.me.clone();
+            let channel = Channel::open(&channel_name, inner.cfg.debug, move |message| {
+                if let Some(inner) = me.upgrade() {
+                    inner.on_remote(&message);
+                }
+            });
+            if channel.is_none() {
+                inner.debug("no BroadcastChannel or localStorage: tabs are not coordinated");
+            }
+            *inner.channel.borrow_mut() = channel;
+        }
+        inner
+    }
+
+    /// `free()`: stops the timer, the listeners and the channel. Requests in flight finish
+    /// and settle their promises.
+    pub(super) fn close(&self) {
+        self.closed.set(true);
+        self.timer.borrow_mut().take();
+        self.listeners.borrow_mut().clear();
+        self.channel.borrow_mut().take();
+    }
+
+    fn debug(&self, message: &str) {
+        log::debug(self.cfg.debug, message);
+    }
+
+    /// Reads the machine (the borrow ends with `f`).
+    pub(super) fn read<R>(&self, f: impl FnOnce(&Machine<JsValue>) -> R) -> R {
+        f(&self.machine.borrow())
+    }
+
+    /// Feeds the machine one input, then carries out everything it asks for.
+    pub(super) fn input<R>(&self, f: impl FnOnce(&mut Machine<JsValue>) -> R) -> R {
+        let r = f(&mut self.machine.borrow_mut());
+        self.drain();
+        r
+    }
+
+    /// An app call: its promise, settled by the machine through `Action::Settle`.
+    pub(super) fn op(&self, f: impl FnOnce(&mut Machine<JsValue>, OpId)) -> Promise {
+        let op = OpId(self.next_op.get());
+        self.next_op.set(op.0.wrapping_add(1));
+        let mut fns = None;
+        let promise = Promise::new(&mut |resolve, reject| fns = Some((resolve, reject)));
+        if let Some((resolve, reject)) = fns {
+            self.pending.borrow_mut().push((op, resolve, reject));
+        }
+        self.input(|m| f(m, op));
+        promise
+    }
+
+    /// Carries out the machine's queued actions, then re-arms the timer.
+    fn drain(&self) {
+        loop {
+            // The borrow ends with this statement: subscribers may call back into the SDK.
+            let action = self.machine.borrow_mut().poll_action();
+            let Some(action) = action else {
+                break;
+            };
+            match action {
+                Action::Send(id, request) => self.send(id, request),
+                Action::AcquireLock(wait) => self.acquire_lock(wait),
+                Action::ReleaseLock => drop(self.lock.borrow_mut().take()),
+                Action::Settle(op, outcome) => self.settle(op, outcome),
+                Action::Emit(event) => {
+                    self.debug(event.kind.as_str());
+                    if codec::emit(&self.subscribers, event) > 0 {
+                        self.debug("an onChange callback threw; the others still run");
+                    }
+                }
+                Action::Persist(s) => self.persist(&s),
+                Action::ClearStorage => self.store.remove(),
+                Action::Broadcast(b) => {
+                    if let Some(channel) = self.channel.borrow().as_ref() {
+                        channel.post(&codec::message(&b, channel.private()));
+                    }
+                }
+                Action::RememberLogout => self.logout_flag.set("1"),
+                Action::ForgetLogout => self.logout_flag.remove(),
+            }
+        }
+        self.arm_timer();
+    }
+
+    fn settle(&self, op: OpId, outcome: Outcome<JsValue>) {
+        let fns = {
+            let mut pending = self.pending.borrow_mut();
+            let i = pending.iter().position(|(o, _, _)| *o == op);
+            i.map(|i| pending.swap_remove(i))
+        };
+        let Some((_, resolve, reject)) = fns else {
+            return;
+        };
+        let (f, value) = match outcome {
+            Outcome::Session(s) => (resolve, codec::session(&s)),
+            Outcome::NoSession => (resolve, JsValue::NULL),
+            Outcome::LoggedOut(o) => (resolve, codec::logout_result(&o)),
+            Outcome::Failed(e) => (reject, to_js(&e)),
+        };
+        let _ = f.call1(&JsValue::NULL, &value);
+    }
+
+    fn arm_timer(&self) {
+        if self.closed.get() {
+            return;
+        }
+        let due = self.machine.borrow().poll_timeout();
+        let mut slot = self.timer.borrow_mut();
+        match due {
+            None => *slot = None,
+            Some(at) if slot.as_ref().is_some_and(|(a, _)| *a == at) => {}
+            Some(at) => {
+                let me = self.me.clone();
+                let timeout = Timeout::new(Delay::until(at, now()), move || {
+                    if let Some(inner) = me.upgrade() {
+                        inner.timer.borrow_mut().take();
+                        inner.input(|m| m.handle_timeout(now()));
+                    }
+                });
+                *slot = Some((at, timeout));
+            }
+        }
+    }
+
+    fn acquire_lock(&self, wait: Delay) {
+        let Some(me) = self.me.upgrade() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            match locks::acquire(&me.lock_name, wait, me.cfg.debug).await {
+                Ok(acquired) => {
+                    *me.lock.borrow_mut() = Some(acquired.guard);
+                    me.input(|m| m.lock_acquired(acquired.waited, now()));
+                }
+                Err(_) => me.input(|m| m.lock_failed(now())),
+            }
+        });
+    }
+
+    fn send(&self, id: ReqId, request: Request) {
+        let Some(me) = self.me.upgrade() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let reply = me.request(&request).await;
+            me.input(|m| m.reply(id, reply, now()));
+        });
+    }
+
+    /// Sends one of the SDK's requests and reads its reply as the machine needs it.
+    pub(super) async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
+        let (method, url) = match r.endpoint {
+            Endpoint::Login => ("POST", self.cfg.login.as_str()),
+            Endpoint::Refresh => ("POST", self.cfg.refresh.as_str()),
+            Endpoint::Logout => ("POST", self.cfg.logout.as_str()),
+            Endpoint::User => ("GET", self.cfg.user.as_deref().unwrap_or_default()),
+        };
+        if r.mint_csrf {
+            if let Some((cookie, _)) = &self.cfg.csrf {
+                self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
+                http::mint_csrf_cookie(cookie, &self.cfg.login);
+            }
+        }
+        let body = match &r.payload {
+            Payload::Nothing => None,
+            Payload::Empty => Some("{}"),
+            Payload::Credentials(c) => Some(c.expose()),
+        };
+        let extra = Extra {
+            bearer: r.bearer.as_ref(),
+            csrf: self.csrf(method),
+        };
+        let reply = http::call(method, url, body, &extra, r.timeout).await?;
+        Ok(codec::reply(r.endpoint, reply, &self.cfg.fields))
+    }
+
+    /// The CSRF header for an unsafe `method`, when the cookie is readable.
+    pub(super) fn csrf(&self, method: &str) -> Option<(&str, String)> {
+        let (cookie, header) = self.cfg.csrf.as_ref()?;
+        if !http::is_unsafe(method) {
+            return None;
+        }
+        http::read_cookie(cookie).map(|v| (header.as_str(), v))
+    }
+
+    fn persist(&self, s: &Snapshot<JsValue>) {
+        if !self.store.persistent() {
+            return;
+        }
+        match JSON::stringify(&codec::record(s))
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            Some(text) => self.store.set(&text),
+            None => {
+                self.debug("the user object cannot be stored as JSON");
+                self.store.remove();
+            }
+        }
+    }
+
+    /// What storage holds for `restore()` (nothing in memory mode).
+    pub(super) fn load(&self) -> Option<Snapshot<JsValue>> {
+        codec::read_record(&JSON::parse(&self.store.get()?).ok()?)
+    }
+
+    /// A message from another tab. Anything malformed is ignored.
+    fn on_remote(&self, message: &JsValue) {
+        if self.closed.get() {
+            return;
+        }
+        match codec::read_message(message) {
+            Some(Message::Token(sent, signed_in)) => {
+                // The storage-event fallback carries no token: read it from Web Storage.
+                if let Some(snapshot) = sent.or_else(|| self.load()) {
+                    self.input(|m| m.remote_token(snapshot, signed_in, now()));
+                }
+            }
+            Some(Message::SignedOut) => self.input(|m| m.remote_signed_out(now())),
+            Some(Message::Expired) => self.input(|m| m.remote_expired(now())),
+            None => {}
+        }
+    }
+}

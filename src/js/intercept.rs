@@ -1,0 +1,87 @@
+//! `auth.fetch`: the caller's request with the access token for `authorizedOrigins`; a
+//! refresh first when the token has expired, and one retry after a 401, as the machine
+//! decides (`Machine::wants_refresh_before_send`, `Machine::answered`). A refresh it waits for
+//! is an app call like `refresh()`: it joins the one in flight.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+use super::driver::Inner;
+use crate::core::error::AuthError;
+use crate::core::session::{Attempt, Delay, Retry};
+use crate::platform::http::{self, Extra, Prepared};
+use crate::platform::now;
+
+impl Inner {
+    /// `auth.fetch(input, init)`.
+    pub(super) async fn fetch(
+        self: Rc<Self>,
+        input: JsValue,
+        init: Option<Object>,
+    ) -> Result<Response, AuthError> {
+        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
+        let req = http::prepare(&input, &init, &self.cfg.base)?;
+        let timeout = Delay::ms(self.cfg.timeout_ms);
+        if !self.cfg.is_authorized(&req.url)
+            || self.cfg.is_auth_endpoint(&req.url)
+            || req.authorization
+        {
+            // Not ours to authorise: sent as the caller built it.
+            let none = Extra {
+                bearer: None,
+                csrf: None,
+            };
+            return http::send_request(&req, false, &none, timeout).await;
+        }
+        // Credentials: "include" unless the caller chose.
+        let include = !req.credentials;
+        if self.read(|m| m.wants_refresh_before_send(now())) {
+            let _ = self.refreshed().await;
+        }
+        // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
+        let mut attempt = Attempt::default();
+        loop {
+            let res = self.send_api(&req, include, &mut attempt, timeout).await?;
+            match self.read(|m| m.answered(res.status(), &mut attempt)) {
+                Retry::No => return Ok(res),
+                Retry::WithCurrent => {}
+                Retry::AfterRefresh => {
+                    if self.refreshed().await.is_err() {
+                        return Ok(res);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A refresh, as `refresh()`: joins the one in flight; the session or the error.
+    async fn refreshed(&self) -> Result<JsValue, JsValue> {
+        JsFuture::from(self.op(|m, op| m.refresh(op, now()))).await
+    }
+
+    /// Sends a copy of `req` with the current token, recorded in `attempt`.
+    async fn send_api(
+        &self,
+        req: &Prepared,
+        include: bool,
+        attempt: &mut Attempt,
+        timeout: Delay,
+    ) -> Result<Response, AuthError> {
+        let (gen, token) = self.read(|m| match m.live_token(now()) {
+            Some(t) => (Some(t.gen), Some(t.value.clone())),
+            None => (None, None),
+        });
+        let extra = Extra {
+            bearer: token.as_ref(),
+            csrf: self.csrf(&req.method),
+        };
+        attempt.sending(gen);
+        http::send_request(req, include, &extra, timeout).await
+    }
+}
