@@ -21,6 +21,7 @@ use super::driver::Inner;
 use super::error::to_js;
 use crate::core::error::AuthError;
 use crate::core::secret::Secret;
+use crate::core::session::Call;
 use crate::platform::now;
 
 /// The auth client. See the README for the API.
@@ -64,7 +65,7 @@ impl AuthClient {
             ))
         };
         match body {
-            Ok(body) => self.inner.op(|m, op| m.login(op, Secret::new(body), now())),
+            Ok(body) => self.inner.call(Call::Login(Secret::new(body))),
             Err(e) => Promise::reject(&to_js(&e)),
         }
     }
@@ -73,21 +74,20 @@ impl AuthClient {
     /// when there is no session. Joins what is already in flight.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session | null>")]
     pub fn restore(&self) -> Promise {
-        let stored = self.inner.load();
-        self.inner.op(|m, op| m.restore(op, stored, now()))
+        self.inner.call(Call::Restore(self.inner.load()))
     }
 
     /// Refreshes now; concurrent callers share one request.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn refresh(&self) -> Promise {
-        self.inner.op(|m, op| m.refresh(op, now()))
+        self.inner.call(Call::Refresh)
     }
 
     /// Signs out: local state is cleared and `signedOut` emitted before this returns; the
     /// promise (which never rejects) reports what the server said.
     #[wasm_bindgen(unchecked_return_type = "Promise<LogoutResult>")]
     pub fn logout(&self) -> Promise {
-        self.inner.op(|m, op| m.logout(op, now()))
+        self.inner.call(Call::Logout)
     }
 
     /// Like `window.fetch`, with the access token for `authorizedOrigins`, and one shared

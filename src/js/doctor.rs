@@ -15,7 +15,7 @@ use crate::prelude::*;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use crate::platform::now;
+use crate::core::session::Input;
 
 use super::driver::Inner;
 
@@ -33,7 +33,7 @@ impl Inner {
     pub(super) async fn doctor(&self, options: Option<Object>) -> JsValue {
         let (report, cycle) = self.examine(options).await;
         if cycle.signed_in {
-            self.input(|m| m.signed_out_elsewhere(cycle.confirmed, now()));
+            self.input(Input::SignedOutElsewhere(cycle.confirmed));
         }
         report
     }

@@ -1,7 +1,8 @@
 //! The driver: carries out what the session machine asks for, and feeds it what happened.
 //!
-//! Every input goes through [`Inner::input`], which always drains the machine's actions
-//! afterwards and re-arms its one timer, so no call site can forget a step. The driver holds
+//! Every input goes through [`Inner::input`] (one [`Input`] to [`Machine::handle`]), which
+//! always drains the machine's actions afterwards and re-arms its one timer, so no call site
+//! can forget a step. The driver holds
 //! no record of a flight: only the app's pending promises (by [`OpId`]), the lock guard and
 //! the timer. No `RefCell` borrow is held across an `.await` or a call into JS.
 
@@ -19,7 +20,8 @@ use super::error::to_js;
 use crate::core::error::AuthError;
 use crate::core::outcome::Endpoint;
 use crate::core::session::{
-    Action, Delay, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request, Snapshot,
+    Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
+    Snapshot,
 };
 use crate::platform::channel::Channel;
 use crate::platform::events::Listener;
@@ -96,7 +98,7 @@ impl Inner {
             let me = inner.me.clone();
             let listener = Listener::on_global(name, move || {
                 if let Some(inner) = me.upgrade() {
-                    inner.input(|m| m.wake(now()));
+                    inner.input(Input::Wake);
                 }
             });
             inner.listeners.borrow_mut().extend(listener);
@@ -135,14 +137,13 @@ impl Inner {
     }
 
     /// Feeds the machine one input, then carries out everything it asks for.
-    pub(super) fn input<R>(&self, f: impl FnOnce(&mut Machine<JsValue>) -> R) -> R {
-        let r = f(&mut self.machine.borrow_mut());
+    pub(super) fn input(&self, input: Input<JsValue>) {
+        self.machine.borrow_mut().handle(input, now());
         self.drain();
-        r
     }
 
     /// An app call: its promise, settled by the machine through `Action::Settle`.
-    pub(super) fn op(&self, f: impl FnOnce(&mut Machine<JsValue>, OpId)) -> Promise {
+    pub(super) fn call(&self, call: Call<JsValue>) -> Promise {
         let op = OpId(self.next_op.get());
         self.next_op.set(op.0.wrapping_add(1));
         let mut fns = None;
@@ -150,7 +151,7 @@ impl Inner {
         if let Some((resolve, reject)) = fns {
             self.pending.borrow_mut().push((op, resolve, reject));
         }
-        self.input(|m| f(m, op));
+        self.input(Input::Call(op, call));
         promise
     }
 
@@ -219,7 +220,7 @@ impl Inner {
                 let timeout = Timeout::new(Delay::until(at, now()), move || {
                     if let Some(inner) = me.upgrade() {
                         inner.timer.borrow_mut().take();
-                        inner.input(|m| m.handle_timeout(now()));
+                        inner.input(Input::Timeout);
                     }
                 });
                 *slot = Some((at, timeout));
@@ -233,9 +234,9 @@ impl Inner {
             match locks::acquire(&me.lock_name, wait, me.cfg.debug).await {
                 Ok(acquired) => {
                     *me.lock.borrow_mut() = Some(acquired.guard);
-                    me.input(|m| m.lock_acquired(acquired.waited, now()));
+                    me.input(Input::LockAcquired(acquired.waited));
                 }
-                Err(_) => me.input(|m| m.lock_failed(now())),
+                Err(_) => me.input(Input::LockFailed),
             }
         });
     }
@@ -244,7 +245,7 @@ impl Inner {
         let Some(me) = self.me.upgrade() else { return };
         wasm_bindgen_futures::spawn_local(async move {
             let reply = me.request(&request).await;
-            me.input(|m| m.reply(id, reply, now()));
+            me.input(Input::Reply(id, reply));
         });
     }
 
@@ -314,11 +315,11 @@ impl Inner {
             Some(Message::Token(sent, signed_in)) => {
                 // The storage-event fallback carries no token: read it from Web Storage.
                 if let Some(snapshot) = sent.or_else(|| self.load()) {
-                    self.input(|m| m.remote_token(snapshot, signed_in, now()));
+                    self.input(Input::RemoteToken(snapshot, signed_in));
                 }
             }
-            Some(Message::SignedOut) => self.input(|m| m.remote_signed_out(now())),
-            Some(Message::Expired) => self.input(|m| m.remote_expired(now())),
+            Some(Message::SignedOut) => self.input(Input::RemoteSignedOut),
+            Some(Message::Expired) => self.input(Input::RemoteExpired),
             None => {}
         }
     }

@@ -14,7 +14,7 @@ use web_sys::Response;
 
 use super::driver::Inner;
 use crate::core::error::AuthError;
-use crate::core::session::{Attempt, Delay, Retry};
+use crate::core::session::{Attempt, Call, Delay, Retry};
 use crate::platform::http::{self, Extra, Prepared};
 use crate::platform::now;
 
@@ -62,7 +62,7 @@ impl Inner {
 
     /// A refresh, as `refresh()`: joins the one in flight; the session or the error.
     async fn refreshed(&self) -> Result<JsValue, JsValue> {
-        JsFuture::from(self.op(|m, op| m.refresh(op, now()))).await
+        JsFuture::from(self.call(Call::Refresh)).await
     }
 
     /// Sends a copy of `req` with the current token, recorded in `attempt`.

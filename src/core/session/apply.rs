@@ -80,14 +80,14 @@ impl<U: Clone> Machine<U> {
         self.sign_in(record, user);
         self.share(true);
         self.emit(EventKind::SignedIn, None);
-        self.end_job_waiters(job, now, |m, want| match want {
+        self.end_job_waiters(job, now, &|m, want| match want {
             Want::Restore => None,
             _ => m.session_or_failure(want),
         });
     }
 
     pub(super) fn login_failed(&mut self, job: u32, e: AuthError, now: Ms) {
-        self.end_job_waiters(job, now, |_, want| match want {
+        self.end_job_waiters(job, now, &|_, want| match want {
             Want::Restore => None,
             _ => Some(Outcome::Failed(e.clone())),
         });
@@ -109,7 +109,7 @@ impl<U: Clone> Machine<U> {
         } else {
             self.emit(EventKind::SignedIn, Some("restored"));
         }
-        self.end_job_waiters(job, now, |m, want| m.session_or_failure(want));
+        self.end_job_waiters(job, now, &|m, want| m.session_or_failure(want));
     }
 
     pub(super) fn refresh_failed(&mut self, job: u32, failure: Failure, e: AuthError, now: Ms) {
@@ -126,7 +126,7 @@ impl<U: Clone> Machine<U> {
                 }
             }
         }
-        self.end_job_waiters(job, now, |_, want| match (want, failure) {
+        self.end_job_waiters(job, now, &|_, want| match (want, failure) {
             (Want::Restore, Failure::Rejected) => Some(Outcome::NoSession),
             _ => Some(Outcome::Failed(e.clone())),
         });
@@ -144,7 +144,7 @@ impl<U: Clone> Machine<U> {
                 self.actions.push_back(Action::ForgetLogout);
             }
         }
-        self.end_job_waiters(job, now, |_, want| match want {
+        self.end_job_waiters(job, now, &|_, want| match want {
             Want::Logout => Some(Outcome::LoggedOut(outcome.clone())),
             _ => Some(Outcome::NoSession),
         });
@@ -171,7 +171,7 @@ impl<U: Clone> Machine<U> {
             }
         }
         // Another session meanwhile: ask again of that one.
-        self.end_waiters(On::Lookup(lookup.req), now, |m, _| {
+        self.end_waiters(On::Lookup(lookup.req), now, &|m, _| {
             current.then(|| m.snapshot().map_or(Outcome::NoSession, Outcome::Session))
         });
     }
@@ -189,7 +189,7 @@ impl<U: Clone> Machine<U> {
         &mut self,
         job: u32,
         now: Ms,
-        outcome: impl Fn(&Self, Want) -> Option<Outcome<U>>,
+        outcome: &dyn Fn(&Self, Want) -> Option<Outcome<U>>,
     ) {
         self.end_waiters(On::Job(job), now, outcome);
     }

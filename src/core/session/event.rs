@@ -155,6 +155,44 @@ pub enum Outcome<U> {
     Failed(AuthError),
 }
 
+/// An app call, as the shell hands it to [`super::Machine::handle`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Call<U> {
+    /// `login(credentials)`: the JSON body to send.
+    Login(Secret),
+    /// `logout()`.
+    Logout,
+    /// `refresh()`, or a refresh `auth.fetch` waits for.
+    Refresh,
+    /// `restore()`, with what storage holds.
+    Restore(Option<Snapshot<U>>),
+}
+
+/// What happened, as the shell reports it to [`super::Machine::handle`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input<U> {
+    /// The app called; the machine settles `OpId` exactly once.
+    Call(OpId, Call<U>),
+    /// The reply to a request.
+    Reply(ReqId, Result<super::Reply<U>, AuthError>),
+    /// The cross-tab lock was granted (`true`: another tab held it first).
+    LockAcquired(bool),
+    /// The cross-tab lock could not be had in time.
+    LockFailed,
+    /// The timer fired.
+    Timeout,
+    /// The page woke up: visible, online, pageshow.
+    Wake,
+    /// Another tab signed in (`true`) or refreshed, with its token.
+    RemoteToken(Snapshot<U>, bool),
+    /// Another tab signed out.
+    RemoteSignedOut,
+    /// Another tab saw the refresh cookie refused.
+    RemoteExpired,
+    /// `doctor()`'s credentialed cycle signed the browser out (`true`: confirmed).
+    SignedOutElsewhere(bool),
+}
+
 /// Effects for the shell to carry out, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action<U> {

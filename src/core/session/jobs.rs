@@ -251,7 +251,7 @@ impl<U: Clone> Machine<U> {
             {
                 // Another tab refreshed (or a login before this job signed in): no request.
                 // Or signed out meanwhile (a login before this job failed after a logout).
-                self.end_job_waiters(job.id, now, |m, want| m.session_or_failure(want));
+                self.end_job_waiters(job.id, now, &|m, want| m.session_or_failure(want));
                 Next::Done
             }
             JobKind::Logout { exchange } => {

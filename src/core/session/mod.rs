@@ -37,8 +37,8 @@ mod steps;
 mod timing;
 
 pub use event::{
-    Action, Broadcast, Delay, Event, EventKind, OpId, Outcome, Payload, ReqId, Request, Snapshot,
-    Source,
+    Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
+    Request, Snapshot, Source,
 };
 pub use fetch::{Attempt, Retry};
 pub use jobs::Reply;
@@ -276,6 +276,26 @@ impl<U: Clone> Machine<U> {
                 user: user.clone(),
             }),
             _ => None,
+        }
+    }
+
+    /// Feeds one input at `now` (the single entry point the shell uses; the methods it
+    /// dispatches to are public for tests).
+    pub fn handle(&mut self, input: Input<U>, now: Ms) {
+        match input {
+            Input::Call(op, Call::Login(credentials)) => self.login(op, credentials, now),
+            Input::Call(op, Call::Logout) => self.logout(op, now),
+            Input::Call(op, Call::Refresh) => self.refresh(op, now),
+            Input::Call(op, Call::Restore(stored)) => self.restore(op, stored, now),
+            Input::Reply(id, reply) => self.reply(id, reply, now),
+            Input::LockAcquired(waited) => self.lock_acquired(waited, now),
+            Input::LockFailed => self.lock_failed(now),
+            Input::Timeout => self.handle_timeout(now),
+            Input::Wake => self.wake(now),
+            Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
+            Input::RemoteSignedOut => self.remote_signed_out(now),
+            Input::RemoteExpired => self.remote_expired(now),
+            Input::SignedOutElsewhere(confirmed) => self.signed_out_elsewhere(confirmed, now),
         }
     }
 

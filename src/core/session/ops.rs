@@ -71,7 +71,7 @@ fn signed_out_meanwhile() -> AuthError {
 impl<U: Clone> Machine<U> {
     /// `login(credentials)`: `credentials` is the JSON body to send.
     pub fn login(&mut self, op: OpId, credentials: Secret, now: Ms) {
-        let taken = self.take_superseded(|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let taken = self.take_superseded(&|j| !matches!(j.kind, JobKind::Logout { .. }));
         let job = self.push_job(JobKind::login(credentials));
         self.wait(op, Want::Login, On::Job(job), None);
         for w in taken {
@@ -106,7 +106,7 @@ impl<U: Clone> Machine<U> {
     /// Signs out locally: every job but a logout is superseded, state and storage are
     /// cleared, other tabs told and `signedOut` emitted.
     pub(super) fn end_locally(&mut self, remember: bool) {
-        let taken = self.take_superseded(|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let taken = self.take_superseded(&|j| !matches!(j.kind, JobKind::Logout { .. }));
         let had_session = self.state() == State::SignedIn;
         self.clear(remember);
         if remember {
@@ -233,13 +233,9 @@ impl<U: Clone> Machine<U> {
         &mut self,
         on: On,
         now: Ms,
-        outcome: impl Fn(&Self, Want) -> Option<Outcome<U>>,
+        outcome: &dyn Fn(&Self, Want) -> Option<Outcome<U>>,
     ) {
-        let (mine, rest) = core::mem::take(&mut self.waiters)
-            .into_iter()
-            .partition::<Vec<_>, _>(|w| w.on == on);
-        self.waiters = rest;
-        for w in mine {
+        for w in self.take_waiters(&|w| w.on == on) {
             match (outcome(self, w.want), w.want) {
                 (Some(o), _) => self.settle(w.op, o),
                 (None, Want::Restore) => self.restore_inner(w.op, None, now),
@@ -250,11 +246,7 @@ impl<U: Clone> Machine<U> {
 
     /// Callers past their deadline give up with `timeout` (what they wait for runs on).
     pub(super) fn expire_waiters(&mut self, now: Ms) {
-        let (due, rest) = core::mem::take(&mut self.waiters)
-            .into_iter()
-            .partition::<Vec<_>, _>(|w| w.deadline.is_some_and(|d| d <= now));
-        self.waiters = rest;
-        for w in due {
+        for w in self.take_waiters(&|w| w.deadline.is_some_and(|d| d <= now)) {
             let e = AuthError::new(ErrorCode::Timeout, "the refresh timed out (timeoutMs)");
             self.settle(w.op, Outcome::Failed(e));
         }
@@ -263,7 +255,7 @@ impl<U: Clone> Machine<U> {
     /// Marks the live jobs whose kind `hit` selects as superseded, drops every user look-up
     /// (the session they were for is being replaced), and hands back their waiters for the
     /// caller to settle.
-    pub(super) fn take_superseded(&mut self, hit: impl Fn(&Job) -> bool) -> Vec<Waiter> {
+    pub(super) fn take_superseded(&mut self, hit: &dyn Fn(&Job) -> bool) -> Vec<Waiter> {
         let mut ids = Vec::new();
         for j in self.jobs.iter_mut() {
             if !j.superseded && hit(j) {
@@ -272,12 +264,17 @@ impl<U: Clone> Machine<U> {
             }
         }
         self.lookups.clear();
+        self.take_waiters(&|w| match w.on {
+            On::Job(id) => ids.contains(&id),
+            On::Lookup(_) => true,
+        })
+    }
+
+    /// Removes and returns the waiters `pick` selects, in order.
+    fn take_waiters(&mut self, pick: &dyn Fn(&Waiter) -> bool) -> Vec<Waiter> {
         let (taken, rest) = core::mem::take(&mut self.waiters)
             .into_iter()
-            .partition::<Vec<_>, _>(|w| match w.on {
-                On::Job(id) => ids.contains(&id),
-                On::Lookup(_) => true,
-            });
+            .partition(|w| pick(w));
         self.waiters = rest;
         taken
     }

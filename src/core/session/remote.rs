@@ -29,7 +29,7 @@ impl<U: Clone> Machine<U> {
         let was = self.state();
         if signed_in {
             // A logout already on the wire goes on: its answer ends it.
-            let taken = self.take_superseded(|j| match j.kind {
+            let taken = self.take_superseded(&|j| match j.kind {
                 JobKind::Refresh { .. } => true,
                 JobKind::Logout { .. } => !j.on_wire(),
                 JobKind::Login { .. } => false,
@@ -78,7 +78,7 @@ impl<U: Clone> Machine<U> {
     }
 
     fn follow_sign_out(&mut self, kind: EventKind, reason: Option<&'static str>, now: Ms) {
-        let taken = self.take_superseded(|j| j.is_refresh());
+        let taken = self.take_superseded(&|j| j.is_refresh());
         let had_session = self.state() == State::SignedIn;
         self.clear(false);
         if had_session {

@@ -219,7 +219,7 @@ impl<U: Clone> Machine<U> {
             return Next::Done;
         }
         if self.state() == State::SignedOut {
-            self.end_job_waiters(job.id, now, |m, want| m.session_or_failure(want));
+            self.end_job_waiters(job.id, now, &|m, want| m.session_or_failure(want));
             return Next::Done;
         }
         let JobKind::Refresh {
