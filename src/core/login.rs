@@ -52,17 +52,9 @@ pub fn next_step(reply: Result<(u16, &BodyFacts), &AuthError>, had_fresh: bool) 
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
+    use crate::core::outcome::testing::detail;
     use crate::core::secret::Secret;
     use alloc::string::ToString;
-
-    fn detail(d: &str, code: Option<&str>) -> BodyFacts {
-        BodyFacts {
-            json: true,
-            detail: Some(d.to_string()),
-            code: code.map(str::to_string),
-            ..BodyFacts::default()
-        }
-    }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
 

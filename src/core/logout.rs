@@ -101,16 +101,7 @@ pub fn next_step(
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
-    use alloc::string::ToString;
-
-    fn detail(d: &str, code: Option<&str>) -> BodyFacts {
-        BodyFacts {
-            json: true,
-            detail: Some(d.to_string()),
-            code: code.map(str::to_string),
-            ..BodyFacts::default()
-        }
-    }
+    use crate::core::outcome::testing::detail;
 
     fn finished(step: LogoutStep) -> LogoutOutcome {
         match step {

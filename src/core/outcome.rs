@@ -199,24 +199,43 @@ pub fn logout_warning(facts: &BodyFacts) -> Option<String> {
         .map(String::from)
 }
 
+/// Reply bodies as the tests of the core's modules need them.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) mod testing {
+    use super::{BodyFacts, Secret};
+    use alloc::string::ToString;
+
+    /// An error reply: `detail`, and simplejwt's `code` when given.
+    pub fn detail(d: &str, code: Option<&str>) -> BodyFacts {
+        BodyFacts {
+            json: true,
+            detail: Some(d.to_string()),
+            code: code.map(str::to_string),
+            ..BodyFacts::default()
+        }
+    }
+
+    /// A reply carrying `token`.
+    pub fn token_facts(token: &str) -> BodyFacts {
+        BodyFacts {
+            json: true,
+            access: Some(Secret::new(token.to_string())),
+            ..BodyFacts::default()
+        }
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use alloc::string::ToString;
 
     fn detail(d: &str) -> BodyFacts {
-        BodyFacts {
-            json: true,
-            detail: Some(d.to_string()),
-            ..BodyFacts::default()
-        }
+        testing::detail(d, None)
     }
 
     fn token_not_valid(d: &str) -> BodyFacts {
-        BodyFacts {
-            code: Some("token_not_valid".to_string()),
-            ..detail(d)
-        }
+        testing::detail(d, Some("token_not_valid"))
     }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";

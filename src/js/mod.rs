@@ -31,7 +31,7 @@ use wasm_bindgen::prelude::*;
 const TS_TYPES: &'static str = r#"
 /** `new AuthClient(config)`. Only `baseUrl` is required. */
 export interface AuthConfig {
-  /** Absolute URL of the API; endpoint paths and relative `fetch` URLs resolve against it. */
+  /** Absolute URL of the API, without query or fragment; endpoint paths and relative `fetch` URLs resolve against it. */
   baseUrl: string;
   /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths. `user: null` disables the user look-up. */
   endpoints?: { login?: string; refresh?: string; logout?: string; user?: string | null };
@@ -47,7 +47,7 @@ export interface AuthConfig {
   timeoutMs?: number;
   /** Coordinate refresh and sign-in/out across tabs. Default `true`. */
   crossTab?: boolean;
-  /** The only origins that receive the access token. Default: the origin of `baseUrl`. */
+  /** The only origins that receive the access token (at least one). Default: the origin of `baseUrl`. */
   authorizedOrigins?: string[];
   /** Response field names. */
   fields?: { access?: string; accessExpiration?: string; user?: string };
@@ -76,6 +76,7 @@ export interface AuthEvent {
   reason?: string;
 }
 
+/** `aborted`: the caller's `AbortSignal` fired, or a later `login()` / `logout()` superseded the call. */
 export type AuthErrorCode =
   | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
   | "aborted" | "server" | "bad_response" | "storage";

@@ -4,19 +4,12 @@
 //
 // Test names are "<scenario> → <outcome>": the README's fault table is generated from them
 // (scripts/tables.mjs; scripts/test.sh fails when it drifts).
-import { test as nodeTest, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { launch, openTab, API, sleep } from "./lib.mjs";
+import { launch, openTab, scenarios, API, sleep } from "./lib.mjs";
 
 // Every scenario that ran and passed, written for scripts/tables.mjs.
-const passed = [];
-function test(name, fn) {
-  nodeTest(name, async (t) => {
-    await fn(t);
-    passed.push(name);
-  });
-}
+const { test, write } = scenarios("fault-scenarios.json");
 
 const LOGIN = `${API}/dj-rest-auth/login/`;
 const REFRESH = `${API}/dj-rest-auth/token/refresh/`;
@@ -29,8 +22,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  mkdirSync("artifacts", { recursive: true });
-  writeFileSync("artifacts/fault-scenarios.json", JSON.stringify(passed, null, 1));
+  write();
 });
 
 /** A fresh profile with the test tab; `console` collects console.* lines. */

@@ -1,4 +1,6 @@
 // Shared by the Playwright tests: Chromium, the test pages, the backend's test hooks.
+import { test as nodeTest } from "node:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 export const API = process.env.TOKENWARD_BACKEND || "http://127.0.0.1:8001";
@@ -38,3 +40,19 @@ export async function openTab(context, config = {}, { initScript } = {}) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `test` that records the names of the tests that passed, for the README's generated tables
+ * (scripts/tables.mjs); `write()` saves them to `artifacts/<file>` (call it in `after`). */
+export function scenarios(file) {
+  const passed = [];
+  const test = (name, fn) =>
+    nodeTest(name, async (t) => {
+      await fn(t);
+      passed.push(name);
+    });
+  const write = () => {
+    mkdirSync("artifacts", { recursive: true });
+    writeFileSync(`artifacts/${file}`, JSON.stringify(passed, null, 1));
+  };
+  return { test, write };
+}

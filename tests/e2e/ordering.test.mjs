@@ -8,18 +8,11 @@
 // from them (scripts/tables.mjs; scripts/test.sh fails when it drifts). By hand, with the
 // backend on 8001 and the repository served on 8000:
 //   node --test tests/e2e/ordering.test.mjs
-import { test as nodeTest, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { launch, openTab, hook, API, SITE, sleep } from "./lib.mjs";
+import { launch, openTab, scenarios, hook, API, SITE, sleep } from "./lib.mjs";
 
-const passed = [];
-function test(name, fn) {
-  nodeTest(name, async (t) => {
-    await fn(t);
-    passed.push(name);
-  });
-}
+const { test, write } = scenarios("ordering-scenarios.json");
 
 const LOGIN = `${API}/dj-rest-auth/login/`;
 const REFRESH = `${API}/dj-rest-auth/token/refresh/`;
@@ -36,8 +29,7 @@ before(async () => {
 after(async () => {
   await hook("/test/faults/", []);
   await browser?.close();
-  mkdirSync("artifacts", { recursive: true });
-  writeFileSync("artifacts/ordering-scenarios.json", JSON.stringify(passed, null, 1));
+  write();
 });
 
 /** A fresh profile with the test tab; `wire` lists the SDK's auth requests and answers in the

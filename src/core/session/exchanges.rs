@@ -6,8 +6,6 @@ use super::*;
 use crate::core::outcome::Endpoint::{Login, Logout, Refresh};
 use alloc::string::ToString;
 
-const ADA: Option<&str> = Some("ada");
-
 #[test]
 fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
     let mut s = Shell::new(opts());
@@ -105,12 +103,7 @@ fn login_past_an_alive_access_cookie_gets_a_bearer_else_mints_a_csrf_cookie() {
     let op = s.login();
     s.grant(false);
     s.answer(Login, 403, csrf(), None);
-    s.answer(
-        Refresh,
-        401,
-        detail("No valid refresh token found.", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("No valid refresh token found.");
     let resent = s.sent.last().unwrap();
     assert!(resent.endpoint == Login && resent.mint_csrf && resent.bearer.is_none());
     s.ok(Login, ADA);
@@ -123,12 +116,7 @@ fn login_past_an_alive_access_cookie_gets_a_bearer_else_mints_a_csrf_cookie() {
     let origin =
         "CSRF Failed: Origin checking failed - http://x does not match any trusted origins.";
     s.answer(Login, 403, detail(origin, None), None);
-    s.answer(
-        Refresh,
-        401,
-        detail("No valid refresh token found.", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("No valid refresh token found.");
     assert!(s.wire.is_empty() && !s.sent.iter().any(|r| r.mint_csrf));
     assert_eq!(s.code(op), Some("server"));
     assert!(

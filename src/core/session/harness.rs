@@ -11,6 +11,14 @@ use crate::core::outcome::{BodyFacts, Endpoint};
 
 pub type M = Machine<&'static str>;
 
+pub const ADA: Option<&str> = Some("ada");
+
+/// Neither a token nor a user: not signed in.
+pub fn not_signed_in(s: &Shell) {
+    assert_ne!(s.m.state(), State::SignedIn);
+    assert!(s.m.token().is_none() && s.m.user().is_none());
+}
+
 /// The options most tests use: a 30 s leeway, 15 s timeout, cross-tab on, a user endpoint.
 pub fn opts() -> Options {
     Options {
@@ -33,29 +41,12 @@ pub fn jwt(iat: u64, life_s: u64, jti: &str) -> String {
     format!("eyJhbGciOiJIUzI1NiJ9.{b64}.sig")
 }
 
-/// The body facts of a reply carrying `token`.
-pub fn token_facts(token: &str) -> BodyFacts {
-    BodyFacts {
-        json: true,
-        access: Some(Secret::new(token.to_string())),
-        ..BodyFacts::default()
-    }
-}
+pub use crate::core::outcome::testing::{detail, token_facts};
 
 /// The body facts of a plain JSON object.
 pub fn json() -> BodyFacts {
     BodyFacts {
         json: true,
-        ..BodyFacts::default()
-    }
-}
-
-/// The body facts of an error reply.
-pub fn detail(d: &str, code: Option<&str>) -> BodyFacts {
-    BodyFacts {
-        json: true,
-        detail: Some(d.to_string()),
-        code: code.map(str::to_string),
         ..BodyFacts::default()
     }
 }
@@ -232,6 +223,16 @@ impl Shell {
         self.drain();
     }
 
+    /// Answers the oldest refresh on the wire with simplejwt's 401 refusal saying `why`.
+    pub fn refuse_refresh(&mut self, why: &str) {
+        self.answer(
+            Endpoint::Refresh,
+            401,
+            detail(why, Some("token_not_valid")),
+            None,
+        );
+    }
+
     /// Answers the oldest request to `endpoint` with a network failure.
     pub fn fail(&mut self, endpoint: Endpoint, e: AuthError) {
         let i = self
@@ -282,6 +283,27 @@ impl Shell {
 
     pub fn current(&self) -> Option<String> {
         self.m.token().map(|t| t.value.expose().to_string())
+    }
+
+    /// A token of another tab, `valid_ms` long from now, unique by `name`.
+    pub fn their_record(&self, name: &str, valid_ms: Ms) -> TokenRecord {
+        TokenRecord {
+            value: Secret::new(jwt(self.now / 1000, valid_ms / 1000, name)),
+            expires_at: Some(self.now + valid_ms),
+            lifetime: Some(valid_ms),
+        }
+    }
+
+    /// Another tab shares `record`: after a sign-in (`signed_in`) or a refresh.
+    pub fn other_tab_shares(
+        &mut self,
+        record: TokenRecord,
+        user: Option<&'static str>,
+        signed_in: bool,
+    ) {
+        self.m
+            .remote_token(Snapshot { record, user }, signed_in, self.now);
+        self.drain();
     }
 
     pub fn take_events(&mut self) -> Vec<(EventKind, Source)> {

@@ -5,13 +5,6 @@ use super::*;
 use crate::core::outcome::Endpoint::{Login, Logout, Refresh, User};
 use alloc::string::ToString;
 
-const ADA: Option<&str> = Some("ada");
-
-fn not_signed_in(s: &Shell) {
-    assert_ne!(s.m.state(), State::SignedIn);
-    assert!(s.m.token().is_none() && s.m.user().is_none());
-}
-
 #[test]
 fn switching_account_sends_the_logout_before_the_login() {
     // auth.logout() not awaited, then auth.login(other): the logout's reply must not delete
@@ -127,7 +120,10 @@ fn a_queued_login_that_is_superseded_is_never_sent() {
     assert!(s.session_token(b).is_some());
     assert!(matches!(s.outcome(out), Some(Outcome::LoggedOut(_))));
     let logins = s.sent.iter().filter(|r| r.endpoint == Login).count();
-    assert_eq!(logins, 2, "the first login and the superseded second one");
+    assert_eq!(
+        logins, 2,
+        "the first sign-in and the latest login: the superseded one never went out"
+    );
 }
 
 #[test]
@@ -181,20 +177,8 @@ fn restore_adopts_a_stored_token_and_never_deletes_another_tabs() {
     assert_eq!(s.m.state(), State::SignedIn, "adopted at once");
     assert!(s.pending(User));
     // Another tab refreshes meanwhile and shares its token.
-    let newer = TokenRecord {
-        value: Secret::new(jwt(2, 1, "newer")),
-        expires_at: Some(s.now + 300_000),
-        lifetime: Some(300_000),
-    };
-    s.m.remote_token(
-        Snapshot {
-            record: newer.clone(),
-            user: Some("ada"),
-        },
-        false,
-        s.now,
-    );
-    s.drain();
+    let newer = s.their_record("newer", 300_000);
+    s.other_tab_shares(newer.clone(), Some("ada"), false);
     s.answer(User, 200, json(), Some("ada"));
     assert_eq!(s.current(), Some(newer.value.expose().to_string()));
     assert!(s.stored.is_some(), "the other tab's token stays stored");
@@ -240,20 +224,8 @@ fn another_tabs_sign_in_supersedes_a_logout_not_yet_sent() {
         s.lock_wanted,
         "waiting for the other tab's login to let go of the lock"
     );
-    let theirs = TokenRecord {
-        value: Secret::new(jwt(3, 1, "theirs")),
-        expires_at: Some(s.now + 300_000),
-        lifetime: Some(300_000),
-    };
-    s.m.remote_token(
-        Snapshot {
-            record: theirs,
-            user: Some("bob"),
-        },
-        true,
-        s.now,
-    );
-    s.drain();
+    let theirs = s.their_record("theirs", 300_000);
+    s.other_tab_shares(theirs, Some("bob"), true);
     assert_eq!(s.m.user(), Some(&"bob"));
     assert!(matches!(s.outcome(out), Some(Outcome::LoggedOut(o)) if !o.server_confirmed));
     s.grant(true);

@@ -7,13 +7,6 @@ use crate::core::outcome::Endpoint::{Login, Refresh, User};
 use alloc::string::ToString;
 use alloc::vec;
 
-const ADA: Option<&str> = Some("ada");
-
-fn not_signed_in(s: &Shell) {
-    assert_ne!(s.m.state(), State::SignedIn);
-    assert!(s.m.token().is_none() && s.m.user().is_none());
-}
-
 #[test]
 fn login_persists_broadcasts_emits_and_settles() {
     let mut s = Shell::new(opts());
@@ -58,12 +51,7 @@ fn an_anonymous_restore_sends_one_refresh() {
     let mut s = Shell::new(opts());
     let op = s.restore();
     s.grant(false);
-    s.answer(
-        Refresh,
-        401,
-        detail("No valid refresh token found.", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("No valid refresh token found.");
     assert_eq!(s.outcome(op), Some(&Outcome::NoSession));
     assert_eq!(s.sent.len(), 1, "no retry without evidence of another tab");
     assert!(s.events.is_empty(), "no session is not an expiry");
@@ -79,28 +67,11 @@ fn a_refusal_after_another_tab_was_heard_from_is_retried_once() {
     let mut s = Shell::new(opts());
     s.signed_in();
     // Another tab refreshed (its token is older than ours, so not adopted): a peer exists.
-    let older = TokenRecord {
-        value: Secret::new(jwt(1, 1, "x")),
-        expires_at: Some(s.now + 1000),
-        lifetime: Some(1000),
-    };
-    s.m.remote_token(
-        Snapshot {
-            record: older,
-            user: None,
-        },
-        false,
-        s.now,
-    );
-    s.drain();
+    let older = s.their_record("x", 1000);
+    s.other_tab_shares(older, None, false);
     let op = s.refresh();
     s.grant(false);
-    s.answer(
-        Refresh,
-        401,
-        detail("Token is blacklisted", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("Token is blacklisted");
     assert!(
         s.outcome(op).is_none() && s.wire.is_empty(),
         "a grace period first"
@@ -115,19 +86,9 @@ fn a_refusal_after_another_tab_was_heard_from_is_retried_once() {
     // A second refusal in a row is final.
     let op = s.refresh();
     s.grant(false);
-    s.answer(
-        Refresh,
-        401,
-        detail("Token is blacklisted", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("Token is blacklisted");
     s.advance(ADOPT_GRACE_MS);
-    s.answer(
-        Refresh,
-        401,
-        detail("Token is blacklisted", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("Token is blacklisted");
     assert_eq!(s.code(op), Some("session_expired"));
 }
 
@@ -139,12 +100,7 @@ fn a_refused_refresh_ends_the_session_with_one_expired_event() {
     let (a, b) = (s.refresh(), s.refresh());
     s.grant(false);
     assert_eq!(s.wire.len(), 1, "concurrent callers share one request");
-    s.answer(
-        Refresh,
-        401,
-        detail("Token is expired", Some("token_not_valid")),
-        None,
-    );
+    s.refuse_refresh("Token is expired");
     for op in [a, b] {
         assert_eq!(s.code(op), Some("session_expired"));
     }
@@ -282,20 +238,8 @@ fn a_refresh_that_waited_for_the_lock_adopts_the_token_another_tab_sent() {
     let op = s.refresh();
     s.grant(true);
     assert!(s.wire.is_empty(), "a grace period for the broadcast");
-    let theirs = TokenRecord {
-        value: Secret::new(jwt(3, 1, "theirs")),
-        expires_at: Some(s.now + 300_000),
-        lifetime: Some(300_000),
-    };
-    s.m.remote_token(
-        Snapshot {
-            record: theirs.clone(),
-            user: None,
-        },
-        false,
-        s.now,
-    );
-    s.drain();
+    let theirs = s.their_record("theirs", 300_000);
+    s.other_tab_shares(theirs.clone(), None, false);
     s.advance(ADOPT_GRACE_MS);
     assert!(s.sent.iter().all(|r| r.endpoint != Refresh), "no request");
     assert_eq!(s.session_token(op), Some(theirs.value.expose().to_string()));
@@ -326,43 +270,16 @@ fn a_signed_out_tab_follows_a_login_but_not_a_refresh() {
     s.signed_in();
     s.logout();
     s.take_events();
-    let rec = |v: &str, now: Ms| TokenRecord {
-        value: Secret::new(jwt(5, 1, v)),
-        expires_at: Some(now + 300_000),
-        lifetime: Some(300_000),
-    };
-    s.m.remote_token(
-        Snapshot {
-            record: rec("r", s.now),
-            user: None,
-        },
-        false,
-        s.now,
-    );
-    s.drain();
+    let r = s.their_record("r", 300_000);
+    s.other_tab_shares(r, None, false);
     not_signed_in(&s);
-    s.m.remote_token(
-        Snapshot {
-            record: rec("l", s.now),
-            user: Some("bob"),
-        },
-        true,
-        s.now,
-    );
-    s.drain();
+    let r = s.their_record("l", 300_000);
+    s.other_tab_shares(r, Some("bob"), true);
     assert_eq!(s.take_events(), [(EventKind::SignedIn, Source::OtherTab)]);
     // An expired or malformed token from another tab is ignored.
-    let mut bad = rec("x", s.now);
+    let mut bad = s.their_record("x", 300_000);
     bad.value = Secret::new("a\nb".to_string());
-    s.m.remote_token(
-        Snapshot {
-            record: bad,
-            user: None,
-        },
-        true,
-        s.now,
-    );
-    s.drain();
+    s.other_tab_shares(bad, None, true);
     assert!(s.events.is_empty());
 }
 
