@@ -17,6 +17,7 @@ use super::event::{Action, OpId, Outcome, ReqId, Snapshot};
 use super::jobs::{signed_out, Job, JobKind, Lookup};
 use super::{Broadcast, EventKind, Machine, Ms, Phase, State};
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::outcome::header_safe;
 use crate::core::secret::Secret;
 
 /// What an app call is waiting for.
@@ -174,9 +175,11 @@ impl<U: Clone> Machine<U> {
                 self.wait(op, Want::Restore, On::Job(job), None);
             }
             Phase::SignedOut { .. } => self.settle(op, Outcome::NoSession),
-            Phase::SignedIn { .. } => self.answer_with_user(op),
+            Phase::SignedIn { .. } if self.live_token(now).is_some() => self.answer_with_user(op),
+            // Expired meanwhile (a sleeping laptop): a fresh one from the cookie.
+            Phase::SignedIn { .. } => self.restore_by_refresh(op, now),
             Phase::Unknown => match stored {
-                Some(s) if s.record.live_at(now) => {
+                Some(s) if s.record.live_at(now) && header_safe(s.record.value.expose()) => {
                     self.sign_in(s.record, s.user);
                     self.emit(EventKind::SignedIn, Some("restored"));
                     self.answer_with_user(op);
@@ -185,12 +188,17 @@ impl<U: Clone> Machine<U> {
                     if stored.is_some() {
                         self.actions.push_back(Action::ClearStorage);
                     }
-                    let job = self.push_job(JobKind::refresh(self.gen));
-                    let deadline = Some(now.saturating_add(self.opts.timeout));
-                    self.wait(op, Want::Restore, On::Job(job), deadline);
+                    self.restore_by_refresh(op, now);
                 }
             },
         }
+    }
+
+    /// `restore()` from the cookie: a refresh, given up after `timeoutMs`.
+    fn restore_by_refresh(&mut self, op: OpId, now: Ms) {
+        let job = self.push_job(JobKind::refresh(self.gen));
+        let deadline = Some(now.saturating_add(self.opts.timeout));
+        self.wait(op, Want::Restore, On::Job(job), deadline);
     }
 
     /// Settles `op` with the session, after looking its user up when it has none.

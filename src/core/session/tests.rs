@@ -190,6 +190,32 @@ fn every_timer_is_clamped_to_what_set_timeout_honours() {
 }
 
 #[test]
+fn a_stored_token_that_is_not_a_header_value_is_cleared_and_the_cookie_asked() {
+    let mut s = Shell::new(opts());
+    let mut record = s.their_record("stored", 300_000);
+    record.value = Secret::new("eyJ.e30.s\r\nX-Injected: 1".to_string());
+    s.stored = Some(Snapshot { record, user: ADA });
+    s.restore();
+    assert_ne!(s.m.state(), State::SignedIn);
+    assert!(s.stored.is_none());
+    s.grant(false);
+    assert!(s.pending(Refresh));
+}
+
+#[test]
+fn restore_after_the_token_expired_in_this_page_refreshes_it() {
+    let mut s = Shell::new(opts());
+    let old = s.signed_in();
+    s.now += 400_000; // asleep past the expiry; no timer fired
+    let op = s.restore();
+    s.grant(false);
+    let t = s.ok(Refresh, None);
+    assert_ne!(t, old);
+    assert_eq!(s.session_token(op), Some(t));
+    assert_eq!(s.m.user(), Some(&"ada"), "the user is kept");
+}
+
+#[test]
 fn an_expired_stored_token_is_cleared_and_the_cookie_asked() {
     let mut s = Shell::new(opts());
     s.stored = Some(Snapshot {
