@@ -15,7 +15,7 @@ use super::logout::next_step;
 use super::outcome::{classify, error_for, BodyFacts, Endpoint, Grant};
 use super::reply::{facts, iso8601_ms, Body, FieldNames, Member};
 use super::secret::Secret;
-use super::session::{Machine, OpId, Options, Reply, ReqId, Snapshot, TokenRecord};
+use super::session::{Machine, OpId, Options, Reading, Reply, ReqId, Snapshot, TokenRecord};
 
 /// A body of arbitrary members.
 #[derive(Debug, Clone)]
@@ -152,7 +152,7 @@ proptest! {
     #[test]
     fn fuzz_stored_and_remote_records(value in ".{0,64}", expires in proptest::option::of(any::<u64>()), lifetime in proptest::option::of(any::<u64>()), now in any::<u64>(), signed_in in any::<bool>()) {
         let opts = Options { leeway: 30_000, timeout: 15_000, cross_tab: true, user_lookup: true };
-        let mut m: Machine<()> = Machine::new(opts, false);
+        let mut m: Machine<()> = Machine::new(opts, false, Reading::default());
         let record = TokenRecord { value: Secret::new(value.clone()), expires_at: expires, lifetime };
         let snapshot = Snapshot { record, user: None };
         m.restore(OpId(1), Some(snapshot.clone()), now);
@@ -187,7 +187,7 @@ fn debug_of_token_holding_types_is_redacted() {
         cross_tab: false,
         user_lookup: false,
     };
-    let mut m: Machine<&str> = Machine::new(opts, false);
+    let mut m: Machine<&str> = Machine::new(opts, false, Reading::default());
     m.login(
         OpId(1),
         Secret::new(String::from(r#"{"password":"eyJpw"}"#)),

@@ -22,7 +22,7 @@ use super::error::to_js;
 use crate::core::error::AuthError;
 use crate::core::secret::Secret;
 use crate::core::session::Call;
-use crate::platform::now;
+use crate::platform::reading;
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -132,8 +132,10 @@ impl AuthClient {
     /// The access token while it is valid.
     #[wasm_bindgen(getter, js_name = accessToken)]
     pub fn access_token(&self) -> Option<String> {
-        self.inner
-            .read(|m| m.live_token(now()).map(|t| t.value.expose().to_owned()))
+        self.inner.read(|m| {
+            let now = m.time_at(reading());
+            m.live_token(now).map(|t| t.value.expose().to_owned())
+        })
     }
 
     /// Whether a session is held (a transient refresh failure does not end it).
@@ -154,7 +156,7 @@ impl AuthClient {
     #[wasm_bindgen(getter, js_name = expiresAt)]
     pub fn expires_at(&self) -> Option<f64> {
         self.inner
-            .read(|m| m.token().and_then(|t| t.expires_at))
+            .read(|m| m.token().and_then(|t| t.expires_at).map(|e| m.wall(e)))
             .map(|e| e as f64)
     }
 }

@@ -29,7 +29,7 @@ use crate::platform::http::{self, Extra};
 use crate::platform::locks::{self, LockGuard};
 use crate::platform::storage::Store;
 use crate::platform::timer::Timeout;
-use crate::platform::{log, now};
+use crate::platform::{log, reading};
 
 pub(super) struct Inner {
     pub(super) cfg: Config,
@@ -76,7 +76,7 @@ impl Inner {
             cross_tab: cfg.cross_tab,
             user_lookup: cfg.user.is_some(),
         };
-        let machine = Machine::new(opts, logout_flag.get().is_some());
+        let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
         let inner = Rc::new_cyclic(|me| Inner {
             cfg,
             config,
@@ -138,7 +138,7 @@ impl Inner {
 
     /// Feeds the machine one input, then carries out everything it asks for.
     pub(super) fn input(&self, input: Input<JsValue>) {
-        self.machine.borrow_mut().handle(input, now());
+        self.machine.borrow_mut().handle(input, reading());
         self.drain();
     }
 
@@ -210,14 +210,14 @@ impl Inner {
         if self.closed.get() {
             return;
         }
-        let due = self.machine.borrow().poll_timeout();
+        let (due, now) = self.read(|m| (m.poll_timeout(), m.time_at(reading())));
         let mut slot = self.timer.borrow_mut();
         match due {
             None => *slot = None,
             Some(at) if slot.as_ref().is_some_and(|(a, _)| *a == at) => {}
             Some(at) => {
                 let me = self.me.clone();
-                let timeout = Timeout::new(Delay::until(at, now()), move || {
+                let timeout = Timeout::new(Delay::until(at, now), move || {
                     if let Some(inner) = me.upgrade() {
                         inner.timer.borrow_mut().take();
                         inner.input(Input::Timeout);

@@ -16,7 +16,7 @@ use super::driver::Inner;
 use crate::core::error::AuthError;
 use crate::core::session::{Attempt, Call, Delay, Retry};
 use crate::platform::http::{self, Extra, Prepared};
-use crate::platform::now;
+use crate::platform::reading;
 
 impl Inner {
     /// `auth.fetch(input, init)`.
@@ -41,14 +41,15 @@ impl Inner {
         }
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
-        if self.read(|m| m.wants_refresh_before_send(now())) {
+        if self.read(|m| m.wants_refresh_before_send(m.time_at(reading()))) {
             let _ = self.refreshed().await;
         }
         // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
         let mut attempt = Attempt::default();
         loop {
             let res = self.send_api(&req, include, &mut attempt, timeout).await?;
-            match self.read(|m| m.answered(res.status(), &mut attempt)) {
+            let status = res.status();
+            match self.read(|m| m.answered(status, &mut attempt, m.time_at(reading()))) {
                 Retry::No => return Ok(res),
                 Retry::WithCurrent => {}
                 Retry::AfterRefresh => {
@@ -73,8 +74,8 @@ impl Inner {
         attempt: &mut Attempt,
         timeout: Delay,
     ) -> Result<Response, AuthError> {
-        let (gen, token) = self.read(|m| match m.live_token(now()) {
-            Some(t) => (Some(t.gen), Some(t.value.clone())),
+        let (gen, token) = self.read(|m| match m.bearer() {
+            Some((gen, t)) => (Some(gen), Some(t.clone())),
             None => (None, None),
         });
         let extra = Extra {

@@ -18,6 +18,8 @@ pub mod timer;
 
 use wasm_bindgen::JsValue;
 
+use crate::core::session::Reading;
+
 /// `obj[key]`, or `undefined` when `obj` is not an object (never throws into Rust: a throwing
 /// getter also gives `undefined`).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -33,7 +35,17 @@ pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// `Date.now()` as whole ms (the session machine's clock).
-pub fn now() -> u64 {
-    js_sys::Date::now() as u64
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// The clocks the session machine reads at every input: `Date.now()` and
+/// `performance.now()`, in whole ms.
+pub fn reading() -> Reading {
+    Reading {
+        wall: js_sys::Date::now() as u64,
+        mono: performance_now() as u64,
+    }
 }

@@ -6,7 +6,7 @@ use super::event::{Action, Outcome};
 use super::jobs::{signed_out, JobKind, Lookup};
 use super::ops::{On, Want};
 use super::{
-    expiry, Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord,
+    Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord,
     RETRY_MAX_MS, RETRY_MIN_MS,
 };
 use crate::core::error::AuthError;
@@ -14,8 +14,14 @@ use crate::core::logout::LogoutOutcome;
 use crate::core::outcome::Grant;
 
 impl<U: Clone> Machine<U> {
-    /// `record` becomes the current token, one generation newer, for `user`.
-    pub(super) fn sign_in(&mut self, record: TokenRecord, user: Option<U>) {
+    /// `record` (machine time) becomes the current token, one generation newer, for `user`;
+    /// `refreshed_at`: when a refresh reply brought it.
+    pub(super) fn sign_in(
+        &mut self,
+        record: TokenRecord,
+        user: Option<U>,
+        refreshed_at: Option<Ms>,
+    ) {
         if self.logout_pending() {
             // The cookies now belong to this session: the old one's logout has nothing left
             // to clear in this browser.
@@ -32,18 +38,22 @@ impl<U: Clone> Machine<U> {
                 gen: self.gen,
                 expires_at: record.expires_at,
                 lifetime: record.lifetime,
+                refreshed_at,
             },
             user,
         };
     }
 
-    /// A grant received at `now` as a record on the local clock.
-    pub(super) fn record_of(grant: &Grant, now: Ms) -> TokenRecord {
-        let (expires_at, lifetime) = expiry(&grant.claims, grant.expiration_ms, now);
+    /// A grant just received at `now` (from a login: `from_login`) as a record on the
+    /// machine's clock; its claims feed the timing evidence (see `timing`).
+    pub(super) fn observe(&mut self, grant: &Grant, from_login: bool, now: Ms) -> TokenRecord {
+        let e = self
+            .timing
+            .observe(&grant.claims, grant.expiration_ms, from_login, now);
         TokenRecord {
             value: grant.token.clone(),
-            expires_at,
-            lifetime,
+            expires_at: e.at,
+            lifetime: e.lifetime,
         }
     }
 
@@ -77,7 +87,7 @@ impl<U: Clone> Machine<U> {
     }
 
     pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
-        self.sign_in(record, user);
+        self.sign_in(record, user, None);
         self.share(true);
         self.emit(EventKind::SignedIn, None);
         self.end_job_waiters(job, now, &|m, want| match want {
@@ -102,7 +112,7 @@ impl<U: Clone> Machine<U> {
     pub(super) fn refreshed(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
         let was = self.state();
         let user = user.or_else(|| self.user().cloned());
-        self.sign_in(record, user);
+        self.sign_in(record, user, Some(now));
         self.share(false);
         if was == State::SignedIn {
             self.emit(EventKind::Refreshed, None);

@@ -20,7 +20,7 @@ fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
     assert!(!o.server_confirmed && !o.cookies_cleared);
     assert!(s.logout_flag, "a 429 proves nothing was cleared");
     // Reload: the flag keeps the session from coming back from the cookie.
-    let mut r = Shell::with(Machine::new(opts(), true));
+    let mut r = Shell::with(Machine::new(opts(), true, Reading::default()));
     r.logout_flag = true;
     let op = r.restore();
     r.grant(false);
@@ -31,7 +31,7 @@ fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
     // Signed out in this page; after the next reload the cookie is asked again.
     let again = r.restore();
     assert_eq!(r.outcome(again), Some(&Outcome::NoSession));
-    let mut reload = Shell::with(Machine::new(opts(), r.logout_flag));
+    let mut reload = Shell::with(Machine::new(opts(), r.logout_flag, Reading::default()));
     reload.restore();
     reload.grant(false);
     assert!(reload.pending(Refresh));
@@ -39,7 +39,7 @@ fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
 
 #[test]
 fn a_pending_logout_is_retried_on_wake_up() {
-    let mut s = Shell::with(Machine::new(opts(), true));
+    let mut s = Shell::with(Machine::new(opts(), true, Reading::default()));
     s.m.wake(s.now);
     s.drain();
     s.grant(false);

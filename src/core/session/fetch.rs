@@ -2,7 +2,8 @@
 //! the token has expired, and after a 401 resend once — with the current token when the
 //! request went out with an older one, else after a refresh.
 
-use super::{Machine, Ms, State};
+use super::{Machine, Ms, State, REFRESH_FLOOR_MS};
+use crate::core::secret::Secret;
 
 /// One API request, as the retry rule sees it: the token generation it went out with, and
 /// whether it was already retried (at most once).
@@ -37,20 +38,30 @@ pub enum Retry {
 
 impl<U: Clone> Machine<U> {
     /// Whether a request should wait for a refresh before it goes out: the token is expired
-    /// (or about to be) by the local clock.
+    /// (or about to be) by the machine's estimate.
     pub fn wants_refresh_before_send(&self, now: Ms) -> bool {
         self.token().is_some() && self.live_token(now).is_none()
     }
 
-    /// The API answered `attempt` with `status`. Only a 401 is retried, each request at most
-    /// once.
-    pub fn answered(&self, status: u16, attempt: &mut Attempt) -> Retry {
+    /// The token `auth.fetch` sends: the current one, whatever the estimate of its expiry says
+    /// (the server decides; a clock opinion never withholds a token), with its generation.
+    pub fn bearer(&self) -> Option<(u64, &Secret)> {
+        self.token().map(|t| (t.gen, &t.value))
+    }
+
+    /// The API answered `attempt` with `status` at `now`. Only a 401 is retried, each request
+    /// at most once; and a token a refresh brought less than [`REFRESH_FLOOR_MS`] ago is not
+    /// refreshed again (no refresh storm against a server that refuses fresh tokens).
+    pub fn answered(&self, status: u16, attempt: &mut Attempt, now: Ms) -> Retry {
         if status != 401 || attempt.retried {
             return Retry::No;
         }
         let decision = match (self.token(), attempt.sent_with) {
             (Some(t), Some(g)) if t.gen > g => Retry::WithCurrent,
             (Some(_), None) => Retry::WithCurrent,
+            (Some(t), _) if t.refreshed_at.is_some_and(|at| now < at + REFRESH_FLOOR_MS) => {
+                Retry::No
+            }
             _ if self.state() == State::SignedOut => Retry::No,
             _ => Retry::AfterRefresh,
         };

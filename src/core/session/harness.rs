@@ -31,12 +31,15 @@ pub fn opts() -> Options {
 
 /// A JWT whose payload is `{"exp", "iat", "jti"}` (seconds; `jti` makes each one unique).
 pub fn jwt(iat: u64, life_s: u64, jti: &str) -> String {
-    let payload = format!(
-        r#"{{"exp":{},"iat":{},"jti":"{}"}}"#,
-        iat + life_s,
-        iat,
-        jti
-    );
+    jwt_claims(iat + life_s, Some(iat), jti)
+}
+
+/// A JWT with `exp`, `iat` when given, and `jti`.
+pub fn jwt_claims(exp: u64, iat: Option<u64>, jti: &str) -> String {
+    let payload = match iat {
+        Some(iat) => format!(r#"{{"exp":{exp},"iat":{iat},"jti":"{jti}"}}"#),
+        None => format!(r#"{{"exp":{exp},"jti":"{jti}"}}"#),
+    };
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
     format!("eyJhbGciOiJIUzI1NiJ9.{b64}.sig")
 }
@@ -71,7 +74,7 @@ pub struct Shell {
 
 impl Shell {
     pub fn new(opts: Options) -> Shell {
-        Shell::with(Machine::new(opts, false))
+        Shell::with(Machine::new(opts, false, Reading::default()))
     }
 
     pub fn with(m: M) -> Shell {

@@ -28,6 +28,7 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 mod apply;
+mod clock;
 mod event;
 mod fetch;
 mod jobs;
@@ -36,13 +37,14 @@ mod remote;
 mod steps;
 mod timing;
 
+pub use clock::{Clock, Reading};
 pub use event::{
     Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
     Request, Snapshot, Source,
 };
 pub use fetch::{Attempt, Retry};
 pub use jobs::Reply;
-pub use timing::expiry;
+pub use timing::{Expiry, Timing, REFRESH_FLOOR_MS};
 
 use super::error::{AuthError, ErrorCode};
 use super::secret::Secret;
@@ -88,8 +90,10 @@ pub struct Token {
     pub gen: u64,
     /// When it expires, on the local clock; `None` when the token says nothing.
     pub expires_at: Option<Ms>,
-    /// Its lifetime as issued, when known.
+    /// How long it had left when received, when known.
     pub lifetime: Option<Ms>,
+    /// When a refresh reply brought it (`None`: a login, storage or another tab).
+    pub refreshed_at: Option<Ms>,
 }
 
 /// What can be persisted, broadcast and later restored.
@@ -97,9 +101,10 @@ pub struct Token {
 pub struct TokenRecord {
     /// The token.
     pub value: Secret,
-    /// Local-clock expiry (computed at receipt, so it is valid across reloads on this client).
+    /// When it expires: machine time inside the machine, wall time in a [`Snapshot`] (what
+    /// storage, other tabs and the app see).
     pub expires_at: Option<Ms>,
-    /// The issued lifetime, for the leeway rule.
+    /// How long it had left when received, for the leeway rule.
     pub lifetime: Option<Ms>,
 }
 
@@ -163,6 +168,9 @@ enum Lock {
 #[derive(Debug)]
 pub struct Machine<U> {
     opts: Options,
+    clock: Clock,
+    /// What the tokens say about the server's clock.
+    timing: Timing,
     phase: Phase<U>,
     gen: u64,
     /// Set after a transient failure: when the proactive refresh is tried again.
@@ -191,11 +199,14 @@ pub struct Machine<U> {
 }
 
 impl<U: Clone> Machine<U> {
-    /// A machine for a fresh page. `logout_unconfirmed`: storage says an earlier `logout()`
-    /// never reached the server (then the session stays signed out until the next sign-in).
-    pub fn new(opts: Options, logout_unconfirmed: bool) -> Self {
+    /// A machine for a fresh page, started at the clocks' reading `at`. `logout_unconfirmed`:
+    /// storage says an earlier `logout()` never reached the server (then the session stays
+    /// signed out until the next sign-in).
+    pub fn new(opts: Options, logout_unconfirmed: bool, at: Reading) -> Self {
         Machine {
             opts,
+            clock: Clock::start(at),
+            timing: Timing::default(),
             phase: if logout_unconfirmed {
                 Phase::SignedOut {
                     logout_unconfirmed: true,
@@ -264,13 +275,13 @@ impl<U: Clone> Machine<U> {
         )
     }
 
-    /// The session as handed to the app, when signed in.
+    /// The session as handed to the app, stored and broadcast (wall time), when signed in.
     pub fn snapshot(&self) -> Option<Snapshot<U>> {
         match &self.phase {
             Phase::SignedIn { token, user } => Some(Snapshot {
                 record: TokenRecord {
                     value: token.value.clone(),
-                    expires_at: token.expires_at,
+                    expires_at: token.expires_at.map(|t| self.clock.to_wall(t)),
                     lifetime: token.lifetime,
                 },
                 user: user.clone(),
@@ -279,9 +290,32 @@ impl<U: Clone> Machine<U> {
         }
     }
 
-    /// Feeds one input at `now` (the single entry point the shell uses; the methods it
-    /// dispatches to are public for tests).
-    pub fn handle(&mut self, input: Input<U>, now: Ms) {
+    /// A snapshot from storage or another tab, on the machine's clock.
+    fn on_machine_clock(&self, mut s: Snapshot<U>) -> Snapshot<U> {
+        s.record.expires_at = s.record.expires_at.map(|w| self.clock.from_wall(w));
+        s
+    }
+
+    /// The machine time at the reading `at` (for the getters and `auth.fetch`, between inputs).
+    pub fn time_at(&self, at: Reading) -> Ms {
+        self.clock.at(at)
+    }
+
+    /// Machine time `t` on the wall clock (`expiresAt`).
+    pub fn wall(&self, t: Ms) -> Ms {
+        self.clock.to_wall(t)
+    }
+
+    /// What the tokens said about the server's clock, and how many wall-clock jumps were seen
+    /// (for `doctor()` and traces).
+    pub fn clock_evidence(&self) -> (Option<i64>, u32) {
+        (self.timing.offset(), self.clock.jumps())
+    }
+
+    /// Feeds one input, read at `at` (the single entry point the shell uses; the methods it
+    /// dispatches to are public for tests and take machine time).
+    pub fn handle(&mut self, input: Input<U>, at: Reading) {
+        let now = self.clock.tick(at);
         match input {
             Input::Call(op, Call::Login(credentials)) => self.login(op, credentials, now),
             Input::Call(op, Call::Logout) => self.logout(op, now),

@@ -178,14 +178,14 @@ impl<U: Clone> Machine<U> {
             Phase::SignedIn { .. } if self.live_token(now).is_some() => self.answer_with_user(op),
             // Expired meanwhile (a sleeping laptop): a fresh one from the cookie.
             Phase::SignedIn { .. } => self.restore_by_refresh(op, now),
-            Phase::Unknown => match stored {
+            Phase::Unknown => match stored.map(|s| self.on_machine_clock(s)) {
                 Some(s) if s.record.live_at(now) && header_safe(s.record.value.expose()) => {
-                    self.sign_in(s.record, s.user);
+                    self.sign_in(s.record, s.user, None);
                     self.emit(EventKind::SignedIn, Some("restored"));
                     self.answer_with_user(op);
                 }
-                _ => {
-                    if stored.is_some() {
+                unusable => {
+                    if unusable.is_some() {
                         self.actions.push_back(Action::ClearStorage);
                     }
                     self.restore_by_refresh(op, now);

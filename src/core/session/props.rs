@@ -1,6 +1,13 @@
 //! Property tests: random interleavings of app calls, replies (in any order, with faults),
-//! lock grants, time and other tabs, against a model of the server and the browser's cookie
-//! jar. Run with the other native tests (`cargo test`); set `PROPTEST_CASES` for a longer run.
+//! lock grants, time (the device's clock skewed, set forward or back, asleep) and other tabs,
+//! against a model of the server — fresh, stale (simplejwt ≤ 5.5.0) or missing `iat` — and the
+//! browser's cookie jar. The machine is driven through `handle()` with wall and monotonic
+//! readings, as the shell drives it. Run with the other native tests (`cargo test`); set
+//! `PROPTEST_CASES` for a longer run.
+//!
+//! Timing, checked whenever a token from a reply is applied: it is never withheld (not expired
+//! on arrival), and its expiry is never later than the truth by more than the truncation margin
+//! when the server's `iat` can be trusted (fresh, or a login's was seen).
 //!
 //! Checked after every step: cookie-setting requests never overlap and go out only under the
 //! lock (in `harness`-style asserts here), every call settles at most once, no reply to a
@@ -10,7 +17,7 @@
 //! signed-in client holds a token of the session the cookie belongs to, and a cookie the
 //! client does not use is one its pending logout will clear.
 
-use super::harness::{detail, jwt, token_facts};
+use super::harness::{detail, jwt_claims, token_facts};
 use super::*;
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -19,6 +26,7 @@ use alloc::vec::Vec;
 use proptest::prelude::*;
 
 use crate::core::outcome::{BodyFacts, Endpoint};
+use crate::core::secret::Secret;
 
 #[derive(Clone, Copy, Debug)]
 enum Fault {
@@ -43,8 +51,13 @@ enum Op {
     Deliver(usize, Fault),
     /// The cross-tab lock is granted (after another tab held it: `true`).
     Grant(bool),
-    /// The clock moves (the timer fires, or the page wakes up).
+    /// Time passes (the timer fires).
     Advance(u64),
+    /// The device sleeps this long: the wall clock moves, the monotonic one stands still; then
+    /// the page wakes up.
+    Sleep(u64),
+    /// The device's wall clock is set by this many ms (the server's is not).
+    SetClock(i64),
     Wake,
     /// Another tab signs in (a new session in the cookie jar), refreshes, signs out.
     RemoteSignIn,
@@ -67,11 +80,28 @@ fn op() -> impl Strategy<Value = Op> {
         8 => (any::<usize>(), fault).prop_map(|(i, f)| Op::Deliver(i, f)),
         4 => any::<bool>().prop_map(Op::Grant),
         3 => prop_oneof![0u64..100, 0u64..20_000, 0u64..2_000_000].prop_map(Op::Advance),
+        1 => prop_oneof![0u64..20_000, 0u64..4_000_000].prop_map(Op::Sleep),
+        1 => prop_oneof![-7_200_000i64..7_200_000, -60_000i64..60_000].prop_map(Op::SetClock),
         1 => Just(Op::Wake),
         1 => Just(Op::RemoteSignIn),
         1 => Just(Op::RemoteRefresh),
         1 => Just(Op::RemoteSignOut),
     ]
+}
+
+/// How the model server stamps `iat` on access tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Iat {
+    /// simplejwt ≥ 5.5.1: the time of issue.
+    Fresh,
+    /// simplejwt ≤ 5.5.0: a refreshed token carries the refresh token's (the login's).
+    Stale,
+    /// None at all.
+    Missing,
+}
+
+fn iat_kind() -> impl Strategy<Value = Iat> {
+    prop_oneof![Just(Iat::Fresh), Just(Iat::Stale), Just(Iat::Missing)]
 }
 
 /// The app's last login or logout, while no other tab has acted since.
@@ -83,7 +113,13 @@ enum Intent {
 
 struct World {
     m: Machine<u32>,
-    now: Ms,
+    /// The device's clocks.
+    wall: Ms,
+    mono: Ms,
+    /// Real time, and the server's clock: `real + skew`.
+    real: Ms,
+    skew: i64,
+    iat: Iat,
     lifetime_s: u64,
     /// On the wire: id, request, and its sequence number.
     wire: Vec<(ReqId, Request, u64)>,
@@ -91,8 +127,13 @@ struct World {
     /// The session the browser's cookies belong to.
     jar: Option<u32>,
     sessions: u32,
-    /// Every token issued: its session, and the request that fetched it (`None`: another tab).
-    tokens: BTreeMap<String, (u32, Option<u64>)>,
+    /// Each session's refresh-token `iat` (seconds): what a stale server copies.
+    session_iat: BTreeMap<u32, u64>,
+    /// Every token issued: its session, the request that fetched it (`None`: another tab),
+    /// and its `exp` (server ms).
+    tokens: BTreeMap<String, (u32, Option<u64>, u64)>,
+    /// A login reply with a fresh `iat` was observed by the machine.
+    login_seen: bool,
     lock_wanted: bool,
     lock_held: bool,
     ops: u32,
@@ -107,22 +148,37 @@ struct World {
 }
 
 impl World {
-    fn new(lifetime_s: u64, leeway: Ms, cross_tab: bool) -> World {
+    fn new(
+        lifetime_s: u64,
+        leeway: Ms,
+        cross_tab: bool,
+        skew: i64,
+        wall_off: i64,
+        iat: Iat,
+    ) -> World {
         let opts = Options {
             leeway,
             timeout: 15_000,
             cross_tab,
             user_lookup: true,
         };
+        let real = 1_700_000_000_000;
+        let wall = (real as i64 + wall_off) as Ms;
         World {
-            m: Machine::new(opts, false),
-            now: 1_700_000_000_000,
+            m: Machine::new(opts, false, Reading { wall, mono: 0 }),
+            wall,
+            mono: 0,
+            real,
+            skew,
+            iat,
             lifetime_s,
             wire: Vec::new(),
             seq: 0,
             jar: None,
             sessions: 0,
+            session_iat: BTreeMap::new(),
             tokens: BTreeMap::new(),
+            login_seen: false,
             lock_wanted: false,
             lock_held: false,
             ops: 0,
@@ -135,23 +191,74 @@ impl World {
         }
     }
 
+    fn reading(&self) -> Reading {
+        Reading {
+            wall: self.wall,
+            mono: self.mono,
+        }
+    }
+
+    fn input(&mut self, input: Input<u32>) {
+        let at = self.reading();
+        self.m.handle(input, at);
+        self.drain();
+    }
+
+    fn now(&self) -> Ms {
+        self.m.time_at(self.reading())
+    }
+
     fn op_id(&mut self) -> OpId {
         self.ops += 1;
         OpId(self.ops)
     }
 
-    fn issue(&mut self, session: u32, by: Option<u64>) -> String {
-        let t = jwt(
-            self.now / 1000,
-            self.lifetime_s,
-            &format!("s{session}-{}", self.tokens.len()),
-        );
-        self.tokens.insert(t.clone(), (session, by));
+    /// A token of `session`, issued now (by a login: `from_login`).
+    fn issue(&mut self, session: u32, by: Option<u64>, from_login: bool) -> String {
+        let server = (self.real as i64 + self.skew).max(0) as u64;
+        let now_s = server / 1000;
+        let exp_s = (server + self.lifetime_s * 1000) / 1000;
+        if from_login {
+            self.session_iat.insert(session, now_s);
+        }
+        let iat = match self.iat {
+            Iat::Fresh => Some(now_s),
+            Iat::Stale if from_login => Some(now_s),
+            Iat::Stale => self.session_iat.get(&session).copied().or(Some(now_s)),
+            Iat::Missing => None,
+        };
+        let t = jwt_claims(exp_s, iat, &format!("s{session}-{}", self.tokens.len()));
+        self.tokens.insert(t.clone(), (session, by, exp_s * 1000));
         t
     }
 
     fn session_of(&self, token: &Secret) -> u32 {
         self.tokens[token.expose()].0
+    }
+
+    /// Checks a token a reply of ours just brought: never withheld, and — when the server's
+    /// `iat` can be trusted — its expiry never later than the truth by more than a second.
+    fn check_timing(&self, token: &Token) {
+        let now = self.now();
+        assert!(
+            self.m.live_token(now).is_some(),
+            "a token just issued is withheld"
+        );
+        let exp = self.tokens[token.value.expose()].2;
+        let trusted = match self.iat {
+            Iat::Fresh => true,
+            Iat::Stale => self.login_seen,
+            Iat::Missing => false,
+        };
+        if let (true, Some(at)) = (trusted, token.expires_at) {
+            // When real time reaches the server's exp, as machine time.
+            let left = exp as i64 - self.skew - self.real as i64;
+            let truth = now as i64 + left;
+            assert!(
+                at as i64 <= truth + 1000,
+                "expiry {at} later than the truth {truth}"
+            );
+        }
     }
 
     fn cookie_request_out(&self) -> bool {
@@ -208,12 +315,16 @@ impl World {
         }
         // No reply to a request sent before the app's latest login or logout is applied after
         // it: a token installed now was fetched by a later request (or came from another tab).
-        let current = self.m.token().map(|t| t.value.expose().to_string());
-        if current != self.last_token {
-            if let Some(&(_, Some(seq))) = current.as_ref().and_then(|t| self.tokens.get(t)) {
+        let current = self.m.token().cloned();
+        let value = current.as_ref().map(|t| t.value.expose().to_string());
+        if value != self.last_token {
+            if let Some(&(_, Some(seq), _)) = value.as_ref().and_then(|t| self.tokens.get(t)) {
                 assert!(seq >= self.barrier, "a superseded reply was applied");
+                if let Some(t) = &current {
+                    self.check_timing(t);
+                }
             }
-            self.last_token = current;
+            self.last_token = value;
         }
         if self.m.state() != State::SignedIn {
             assert!(self.m.user().is_none());
@@ -252,13 +363,14 @@ impl World {
                 self.sessions += 1;
                 let s = self.sessions;
                 self.jar = Some(s);
-                let t = self.issue(s, Some(seq));
+                let t = self.issue(s, Some(seq), true);
+                self.login_seen |= self.iat != Iat::Missing;
                 reply(200, token_facts(&t), Some(s))
             }
             (Endpoint::Login, _) => reply(400, detail("Unable to log in.", None), None),
             (Endpoint::Refresh, _) => match self.jar {
                 Some(s) => {
-                    let t = self.issue(s, Some(seq));
+                    let t = self.issue(s, Some(seq), false);
                     reply(200, token_facts(&t), None)
                 }
                 None => reply(
@@ -291,16 +403,14 @@ impl World {
         }
         let (id, request, seq) = self.wire.remove(i % self.wire.len());
         let reply = self.serve(&request, seq, fault);
-        self.m.reply(id, reply, self.now);
-        self.drain();
+        self.input(Input::Reply(id, reply));
     }
 
     fn grant(&mut self, waited: bool) {
         if self.lock_wanted {
             self.lock_wanted = false;
             self.lock_held = true;
-            self.m.lock_acquired(waited, self.now);
-            self.drain();
+            self.input(Input::LockAcquired(waited));
         }
     }
 
@@ -312,35 +422,34 @@ impl World {
         }
         self.intent = None;
         self.signed_out_by_app = false;
-        match op {
+        let input = match op {
             Op::RemoteSignIn => {
                 self.sessions += 1;
                 let s = self.sessions;
                 self.jar = Some(s);
-                let t = self.issue(s, None);
-                let snapshot = self.remote_snapshot(t, Some(s));
-                self.m.remote_token(snapshot, true, self.now);
+                let t = self.issue(s, None, true);
+                Input::RemoteToken(self.remote_snapshot(t, Some(s)), true)
             }
             Op::RemoteRefresh => {
                 let Some(s) = self.jar else { return };
-                let t = self.issue(s, None);
-                let snapshot = self.remote_snapshot(t, None);
-                self.m.remote_token(snapshot, false, self.now);
+                let t = self.issue(s, None, false);
+                Input::RemoteToken(self.remote_snapshot(t, None), false)
             }
             _ => {
                 self.jar = None;
-                self.m.remote_signed_out(self.now);
+                Input::RemoteSignedOut
             }
-        }
-        self.drain();
+        };
+        self.input(input);
     }
 
+    /// What another tab shares: its estimate of the expiry, on the (shared) wall clock.
     fn remote_snapshot(&self, t: String, user: Option<u32>) -> Snapshot<u32> {
         let life = self.lifetime_s * 1000;
         Snapshot {
             record: TokenRecord {
                 value: Secret::new(t),
-                expires_at: Some(self.now + life),
+                expires_at: Some(self.wall + life),
                 lifetime: Some(life),
             },
             user,
@@ -348,40 +457,67 @@ impl World {
     }
 
     fn apply(&mut self, op: &Op) {
-        match *op {
+        let input = match *op {
             Op::Login(right) => {
                 let id = self.op_id();
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
                 self.signed_out_by_app = false;
                 let body = Secret::new(if right { "ok" } else { "wrong" }.to_string());
-                self.m.login(id, body, self.now);
+                Input::Call(id, Call::Login(body))
             }
             Op::Logout => {
                 let id = self.op_id();
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Logout);
                 self.signed_out_by_app = true;
-                self.m.logout(id, self.now);
+                Input::Call(id, Call::Logout)
             }
-            Op::Refresh => {
-                let id = self.op_id();
-                self.m.refresh(id, self.now);
-            }
-            Op::Restore => {
-                let id = self.op_id();
-                self.m.restore(id, None, self.now);
-            }
+            Op::Refresh => Input::Call(self.op_id(), Call::Refresh),
+            Op::Restore => Input::Call(self.op_id(), Call::Restore(None)),
             Op::Deliver(i, f) => return self.deliver(i, f),
             Op::Grant(waited) => return self.grant(waited),
             Op::Advance(ms) => {
-                self.now += ms;
-                self.m.handle_timeout(self.now);
+                self.advance(ms, true);
+                Input::Timeout
             }
-            Op::Wake => self.m.wake(self.now),
+            Op::Sleep(ms) => {
+                self.advance(ms, false);
+                Input::Wake
+            }
+            Op::SetClock(by) => {
+                self.wall = (self.wall as i64 + by).max(0) as Ms;
+                Input::Timeout
+            }
+            Op::Wake => Input::Wake,
             Op::RemoteSignIn | Op::RemoteRefresh | Op::RemoteSignOut => return self.remote(op),
+        };
+        self.input(input);
+        self.no_timer_loop();
+    }
+
+    /// Real time passes; the monotonic clock with it unless the device sleeps.
+    fn advance(&mut self, ms: u64, awake: bool) {
+        self.real += ms;
+        self.wall += ms;
+        if awake {
+            self.mono += ms;
         }
-        self.drain();
+    }
+
+    /// The timer never asks to fire in a loop: once it has been handled, the next due time is
+    /// in the future, or something is in flight.
+    fn no_timer_loop(&mut self) {
+        let now = self.now();
+        if self.m.poll_timeout().is_some_and(|t| t <= now) {
+            self.input(Input::Timeout);
+            let idle = self.wire.is_empty() && !self.lock_wanted;
+            let again = self.m.poll_timeout().is_some_and(|t| t <= self.now());
+            assert!(
+                !(idle && again),
+                "the timer is due again at once: a refresh loop"
+            );
+        }
     }
 
     /// Lets everything in flight finish without faults.
@@ -392,11 +528,11 @@ impl World {
                 self.deliver(0, Fault::None);
                 continue;
             }
+            let now = self.now();
             match self.m.poll_timeout() {
-                Some(t) if t <= self.now + 100 => {
-                    self.now = self.now.max(t);
-                    self.m.handle_timeout(self.now);
-                    self.drain();
+                Some(t) if t <= now + 100 => {
+                    self.advance(t.saturating_sub(now), true);
+                    self.input(Input::Timeout);
                 }
                 _ if self.lock_wanted => {}
                 _ => return,
@@ -451,8 +587,11 @@ proptest! {
         lifetime_s in 1u64..900,
         leeway in 0u64..4_000_000,
         cross_tab in proptest::bool::weighted(0.8),
+        skew in prop_oneof![Just(0i64), -20_000_000i64..20_000_000],
+        wall_off in prop_oneof![Just(0i64), -20_000_000i64..20_000_000],
+        iat in iat_kind(),
     ) {
-        let mut w = World::new(lifetime_s, leeway, cross_tab);
+        let mut w = World::new(lifetime_s, leeway, cross_tab, skew, wall_off, iat);
         for op in &ops {
             w.apply(op);
         }

@@ -19,6 +19,7 @@ impl<U: Clone> Machine<U> {
     /// this tab is not signed out.
     pub fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
         self.peers_seen = true;
+        let snapshot = self.on_machine_clock(snapshot);
         let record = &snapshot.record;
         if !record.live_at(now) || !header_safe(record.value.expose()) {
             return;
@@ -34,7 +35,7 @@ impl<U: Clone> Machine<U> {
                 JobKind::Logout { .. } => !j.on_wire(),
                 JobKind::Login { .. } => false,
             });
-            self.sign_in(snapshot.record, snapshot.user);
+            self.sign_in(snapshot.record, snapshot.user, None);
             self.persist();
             self.push_event(Source::OtherTab, EventKind::SignedIn, None);
             self.answer_taken(taken, now);
@@ -47,7 +48,7 @@ impl<U: Clone> Machine<U> {
                 return;
             }
             let user = snapshot.user.or_else(|| self.user().cloned());
-            self.sign_in(snapshot.record, user);
+            self.sign_in(snapshot.record, user, None);
             self.persist();
             let kind = if was == State::SignedIn {
                 EventKind::Refreshed

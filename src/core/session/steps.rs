@@ -99,25 +99,29 @@ impl<U: Clone> Machine<U> {
             return Next::Done;
         };
         let step = login::next_step(reply.as_ref().map(|r| (r.status, &r.facts)), exchange.fresh);
-        if let LoginStep::Finished(Ok(grant)) = &step {
-            let record = Self::record_of(grant, now);
-            self.jar = Some(record.clone());
+        // The grant as a record on this machine's clock (its iat is fresh: a login's).
+        let step = match step {
+            LoginStep::Finished(Ok(grant)) => Ok(self.observe(&grant, true, now)),
+            other => Err(other),
+        };
+        if let Ok(r) = &step {
+            self.jar = Some(r.clone());
             self.orphaned |= job.superseded && !self.logout_pending();
         }
         if job.superseded {
             return Next::Done;
         }
         match step {
-            LoginStep::Finished(Ok(grant)) => {
+            Ok(record) => {
                 let user = reply.ok().and_then(|r| r.user);
-                let record = Self::record_of(&grant, now);
                 self.apply_or_look_up(job, record, user, now)
             }
-            LoginStep::Finished(Err(e)) => {
+            Err(LoginStep::Finished(Err(e))) => {
                 self.login_failed(job.id, e, now);
                 Next::Done
             }
-            LoginStep::ResendWithFreshBearer { mint, otherwise } => {
+            Err(LoginStep::Finished(Ok(_))) => Next::Done,
+            Err(LoginStep::ResendWithFreshBearer { mint, otherwise }) => {
                 exchange.fallback = Some((mint, otherwise));
                 self.send_bearer_refresh(job);
                 Next::Continue
@@ -169,7 +173,7 @@ impl<U: Clone> Machine<U> {
     ) -> Next {
         let grant = refresh_outcome(&reply).ok();
         if let Some(g) = &grant {
-            self.jar = Some(Self::record_of(g, now));
+            self.jar = Some(self.observe(g, false, now));
         }
         if job.superseded {
             return Next::Done;
@@ -211,9 +215,9 @@ impl<U: Clone> Machine<U> {
         reply: Result<Reply<U>, AuthError>,
         now: Ms,
     ) -> Next {
-        let outcome = refresh_outcome(&reply);
-        if let Ok(grant) = &outcome {
-            self.jar = Some(Self::record_of(grant, now));
+        let outcome = refresh_outcome(&reply).map(|g| self.observe(&g, false, now));
+        if let Ok(r) = &outcome {
+            self.jar = Some(r.clone());
         }
         if job.superseded {
             return Next::Done;
@@ -231,10 +235,7 @@ impl<U: Clone> Machine<U> {
             return Next::Done;
         };
         match outcome {
-            Ok(grant) => {
-                let record = Self::record_of(&grant, now);
-                self.apply_or_look_up(job, record, None, now)
-            }
+            Ok(record) => self.apply_or_look_up(job, record, None, now),
             // A lost race is not a sign-out: another tab may have rotated the cookie just
             // before. Let its broadcast arrive; without one, try once more with the cookie the
             // browser now holds.

@@ -108,7 +108,7 @@ fn a_refused_refresh_ends_the_session_with_one_expired_event() {
     assert!(s.broadcasts.contains(&Broadcast::Expired));
     not_signed_in(&s);
     assert!(s.stored.is_none());
-    assert_eq!(s.m.answered(401, &mut Attempt::default()), Retry::No);
+    assert_eq!(s.m.answered(401, &mut Attempt::default(), s.now), Retry::No);
 }
 
 #[test]
@@ -177,6 +177,7 @@ fn every_timer_is_clamped_to_what_set_timeout_honours() {
                 ..opts()
             },
             false,
+            Reading::default(),
         );
         m.refresh(OpId(1), 0);
         core::iter::from_fn(|| m.poll_action())
@@ -316,22 +317,49 @@ fn a_401_is_retried_once_with_the_current_token_or_after_a_refresh() {
     let mut a = Attempt::default();
     a.sending(Some(0));
     assert_eq!(
-        s.m.answered(200, &mut a),
+        s.m.answered(200, &mut a, s.now),
         Retry::No,
         "only a 401 is retried"
     );
     assert_eq!(
-        s.m.answered(401, &mut a),
+        s.m.answered(401, &mut a, s.now),
         Retry::WithCurrent,
         "sent with an older token"
     );
-    assert_eq!(s.m.answered(401, &mut a), Retry::No, "retried once at most");
+    assert_eq!(
+        s.m.answered(401, &mut a, s.now),
+        Retry::No,
+        "retried once at most"
+    );
     let mut b = Attempt::default();
     b.sending(s.m.token().map(|t| t.gen));
-    assert_eq!(s.m.answered(401, &mut b), Retry::AfterRefresh);
+    assert_eq!(s.m.answered(401, &mut b, s.now), Retry::AfterRefresh);
     assert!(b.retried());
     assert!(!s.m.wants_refresh_before_send(s.now));
     assert!(s.m.wants_refresh_before_send(s.now + 300_000));
+}
+
+#[test]
+fn a_token_fresh_from_a_refresh_is_not_refreshed_again_on_401() {
+    let mut s = Shell::new(opts());
+    s.signed_in();
+    s.refresh();
+    s.grant(false);
+    s.ok(Refresh, None);
+    let gen = s.m.token().map(|t| t.gen);
+    let mut a = Attempt::default();
+    a.sending(gen);
+    assert_eq!(
+        s.m.answered(401, &mut a, s.now + 500),
+        Retry::No,
+        "the server refuses tokens as fast as it issues them: no storm"
+    );
+    let mut b = Attempt::default();
+    b.sending(gen);
+    assert_eq!(
+        s.m.answered(401, &mut b, s.now + REFRESH_FLOOR_MS),
+        Retry::AfterRefresh
+    );
 }
 
 #[test]
