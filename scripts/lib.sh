@@ -20,30 +20,46 @@ WASM_OPT_FLAGS=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-
   --enable-mutable-globals --low-memory-unused -Oz --flatten --rereloop -Oz -Oz)
 
 BACKEND_PIDS=()
+BACKEND_PORTS=()
 
-# start_backend CONFIG PORT [VAR=value ...]: serves tests/backend in the background and waits
-# until it answers. The log goes to artifacts/backend-CONFIG-PORT.log.
-start_backend() {
+# launch_backend CONFIG PORT [VAR=value ...]: serves tests/backend in the background (log in
+# artifacts/backend-CONFIG-PORT.log); wait_backend PORT waits until it answers.
+launch_backend() {
   local config=$1 port=$2
   shift 2
-  local log="artifacts/backend-$config-$port.log"
-  env TOKENWARD_CONFIG="$config" "$@" tests/backend/serve.sh "$port" >"$log" 2>&1 &
+  env TOKENWARD_CONFIG="$config" "$@" tests/backend/serve.sh "$port" \
+    >"artifacts/backend-$config-$port.log" 2>&1 &
   BACKEND_PIDS+=($!)
-  local i
-  for i in $(seq 1 120); do
+  BACKEND_PORTS+=("$port")
+}
+
+wait_backend() {
+  local port=$1 i pid=""
+  for i in "${!BACKEND_PORTS[@]}"; do
+    [ "${BACKEND_PORTS[$i]}" = "$port" ] && pid=${BACKEND_PIDS[$i]}
+  done
+  local log
+  log=$(ls artifacts/backend-*-"$port".log)
+  for i in $(seq 1 240); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/dj-rest-auth/login/"; then
       return 0
     fi
-    if ! kill -0 "${BACKEND_PIDS[-1]}" 2>/dev/null; then
-      echo "backend ($config) exited:" >&2
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      echo "backend on port $port exited:" >&2
       tail -20 "$log" >&2
       return 1
     fi
     sleep 0.5
   done
-  echo "backend ($config) did not start on port $port" >&2
+  echo "backend did not start on port $port" >&2
   tail -20 "$log" >&2
   return 1
+}
+
+# start_backend CONFIG PORT [VAR=value ...]: launch_backend, then wait until it answers.
+start_backend() {
+  launch_backend "$@"
+  wait_backend "$2"
 }
 
 stop_backends() {
@@ -53,4 +69,33 @@ stop_backends() {
     wait "$pid" 2>/dev/null || true
   done
   BACKEND_PIDS=()
+  BACKEND_PORTS=()
+BACKEND_PORTS=()
+}
+
+# The version matrix (tests/matrix/): every row of tests/backend/rows/ in configs a, b and c, and
+# tokens without iat; one backend each, started together (ports from 8100). Writes the plan to
+# artifacts/matrix-plan.json.
+start_matrix() {
+  local rows row config port=8100 entries=()
+  rows=$(cd tests/backend/rows && ls ./*.txt | sed 's#^\./##; s#\.txt$##' | sort)
+  local pids=()
+  for row in $rows; do
+    tests/backend/venv.sh "$row" >/dev/null &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  for row in $rows; do
+    for config in a b c; do
+      launch_backend "$config" "$port" BACKEND_ROW="$row" TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=5 \
+        DB_PATH="$PWD/artifacts/matrix-$port.sqlite3"
+      entries+=("{\"row\":\"$row\",\"config\":\"$config\",\"port\":$port}")
+      port=$((port + 1))
+    done
+  done
+  launch_backend c 8199 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=5 ACCESS_IAT=0 \
+    DB_PATH="$PWD/artifacts/matrix-8199.sqlite3"
+  for p in $(seq 8100 $((port - 1))) 8199; do wait_backend "$p"; done
+  local IFS=,
+  echo "{\"rows\":[${entries[*]}],\"noIat\":8199}" >artifacts/matrix-plan.json
 }

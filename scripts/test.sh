@@ -3,7 +3,9 @@
 #   scripts/test.sh
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
 # the npm package build → browser tests in headless Chromium against the reference backend in
-# each of its configurations a, b and c → end-to-end tests with Playwright (cross-tab).
+# each of its configurations a, b and c → end-to-end tests with Playwright (ordering, faults,
+# cross-tab, doctor, demo, Vite) → the version matrix (tests/matrix/) → the README's generated
+# tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -58,6 +60,11 @@ start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
 start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
 run node --test --test-concurrency=1 tests/e2e/
+stop_backends
+
+echo "== version matrix (Playwright + Chromium; every row of tests/backend/rows/ in configs a, b, c)"
+start_matrix
+run node --test tests/matrix/
 stop_backends
 node scripts/tables.mjs
 

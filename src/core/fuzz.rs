@@ -9,7 +9,8 @@ use alloc::vec::Vec;
 use proptest::prelude::*;
 
 use super::claims;
-use super::doctor::{diagnose, Probes, Reach};
+use super::claims::Claims;
+use super::doctor::{diagnose, Probes, Reach, Stamps};
 use super::login;
 use super::logout::next_step;
 use super::outcome::{classify, error_for, BodyFacts, Endpoint, Grant};
@@ -137,6 +138,7 @@ proptest! {
         ]),
         answers in proptest::collection::vec(proptest::option::of(proptest::option::of((any::<u16>(), body()))), 4),
         origin in ".{0,30}",
+        stamps in proptest::option::of((any::<[Option<u64>; 4]>(), any::<u64>(), any::<bool>())),
     ) {
         let answer = |i: usize| answers[i].clone().map(|a| a.map(|(s, b)| (s, facts(&b, &FieldNames::default()))));
         let p = Probes {
@@ -145,6 +147,11 @@ proptest! {
             refresh: answer(1),
             logout_cookie_only: answer(2),
             logout_bearer: answer(3),
+            stamps: stamps.map(|([a, b, c, d], received, refreshed)| Stamps {
+                login: Claims { iat: a, exp: b },
+                login_received: received,
+                refresh: refreshed.then_some(Claims { iat: c, exp: d }),
+            }),
         };
         let _ = diagnose(&p, &origin, "http://api/");
     }

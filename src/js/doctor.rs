@@ -15,7 +15,7 @@ use crate::prelude::*;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use crate::core::session::Input;
+use crate::core::session::{Call, Input};
 
 use super::driver::Inner;
 
@@ -29,11 +29,22 @@ pub(super) struct Cycle {
 }
 
 impl Inner {
-    /// `doctor()`: the report. After a credentialed cycle this client is signed out too.
+    /// `doctor()`: the report. A credentialed cycle sets and clears the cookies, so it takes
+    /// its turn in this client's queue (nothing of this client's overlaps it, and with
+    /// `crossTab` no other tab's either); after it this client is signed out too.
     pub(super) async fn doctor(&self, options: Option<Object>) -> JsValue {
+        let credentialed = options
+            .as_ref()
+            .is_some_and(|o| crate::platform::get(o, "credentials").is_object());
+        if credentialed {
+            let _ = wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)).await;
+        }
         let (report, cycle) = self.examine(options).await;
-        if cycle.signed_in {
-            self.input(Input::SignedOutElsewhere(cycle.confirmed));
+        if credentialed {
+            self.input(Input::Examined {
+                signed_in: cycle.signed_in,
+                confirmed: cycle.confirmed,
+            });
         }
         report
     }
@@ -93,7 +104,7 @@ mod probes {
     use wasm_bindgen::prelude::*;
 
     use super::Cycle;
-    use crate::core::doctor::{self, Answer, Probes, Reach};
+    use crate::core::doctor::{self, Answer, Probes, Reach, Stamps};
     use crate::core::login::{self, LoginStep};
     use crate::core::outcome::{
         classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict,
@@ -101,6 +112,7 @@ mod probes {
     use crate::core::secret::Secret;
     use crate::core::session::{Delay, Payload, Request};
     use crate::js::driver::Inner;
+    use crate::platform::timer::sleep;
     use crate::platform::{get, http, set};
 
     impl Inner {
@@ -201,16 +213,30 @@ mod probes {
                     }
                 }
             }
+            let received = js_sys::Date::now() as u64;
             let signed_in = matches!(&login, Some((200..=299, _)));
+            let claims = |answer: &Answer| match answer {
+                Some((200..=299, facts)) => Grant::from_facts(facts, 200).ok(),
+                _ => None,
+            };
+            let login_grant = claims(&login);
             probes.login = Some(login);
             if !signed_in {
                 return Cycle::default();
             }
+            // Past the next whole second, so that a refreshed token's iat differs from the
+            // login's unless the server copies it (simplejwt ≤ 5.5.0).
+            sleep(1100).await;
             let refresh = self.answer(Endpoint::Refresh, Payload::Empty, None).await;
-            let bearer = match &refresh {
-                Some((200..=299, facts)) => Grant::from_facts(facts, 200).ok().map(|g| g.token),
-                _ => None,
-            };
+            let refresh_grant = claims(&refresh);
+            if let Some(login) = &login_grant {
+                probes.stamps = Some(Stamps {
+                    login: login.claims,
+                    login_received: received,
+                    refresh: refresh_grant.as_ref().map(|g| g.claims),
+                });
+            }
+            let bearer = refresh_grant.map(|g| g.token);
             probes.refresh = Some(refresh);
             // Logout as after a page reload (no Bearer): the request Django CSRF-checks when the
             // HttpOnly access cookie is present.

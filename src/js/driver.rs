@@ -127,7 +127,7 @@ impl Inner {
         self.channel.borrow_mut().take();
     }
 
-    fn debug(&self, message: &str) {
+    pub(super) fn debug(&self, message: &str) {
         log::debug(self.cfg.debug, message);
     }
 
@@ -201,6 +201,7 @@ impl Inner {
             Outcome::Session(s) => (resolve, codec::session(&s)),
             Outcome::NoSession => (resolve, JsValue::NULL),
             Outcome::LoggedOut(o) => (resolve, codec::logout_result(&o)),
+            Outcome::Turn => (resolve, JsValue::UNDEFINED),
             Outcome::Failed(e) => (reject, to_js(&e)),
         };
         let _ = f.call1(&JsValue::NULL, &value);

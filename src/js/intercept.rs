@@ -42,7 +42,7 @@ impl Inner {
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
         if self.read(|m| m.wants_refresh_before_send(m.time_at(reading()))) {
-            let _ = self.refreshed().await;
+            let _ = self.refreshed(Call::Refresh).await;
         }
         // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
         let mut attempt = Attempt::default();
@@ -51,9 +51,11 @@ impl Inner {
             let status = res.status();
             match self.read(|m| m.answered(status, &mut attempt, m.time_at(reading()))) {
                 Retry::No => return Ok(res),
-                Retry::WithCurrent => {}
+                Retry::WithCurrent => self.debug("fetch: 401 for an older token; resending"),
                 Retry::AfterRefresh => {
-                    if self.refreshed().await.is_err() {
+                    self.debug("fetch: 401; refreshing, then resending once");
+                    if self.refreshed(Call::RefreshAfter401).await.is_err() {
+                        self.debug("fetch: the refresh failed; the 401 goes to the caller");
                         return Ok(res);
                     }
                 }
@@ -61,9 +63,10 @@ impl Inner {
         }
     }
 
-    /// A refresh, as `refresh()`: joins the one in flight; the session or the error.
-    async fn refreshed(&self) -> Result<JsValue, JsValue> {
-        JsFuture::from(self.call(Call::Refresh)).await
+    /// A refresh (`call`: before sending, or after a 401), as `refresh()`: joins the one in
+    /// flight; the session or the error.
+    async fn refreshed(&self, call: Call<JsValue>) -> Result<JsValue, JsValue> {
+        JsFuture::from(self.call(call)).await
     }
 
     /// Sends a copy of `req` with the current token, recorded in `attempt`.

@@ -13,9 +13,10 @@ before(async () => {
 after(() => browser?.close());
 
 /** doctor() from a fresh browser profile; returns the report and whether restore() is null after. */
-async function doctor(api, { credentials, site = "http://127.0.0.1:8000" } = {}) {
+async function doctor(api, { credentials, site = "http://127.0.0.1:8000", initScript } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(`${site}/tests/e2e/pages/tab.html?api=${encodeURIComponent(api)}`);
   await page.waitForFunction(() => window.ready === true);
   await page.evaluate(() => window.makeClient({ crossTab: false }));
@@ -47,6 +48,16 @@ test("configs b and c: clean, with a note on the CSRF detour of the access cooki
     assert.equal(report.findings[0].level, "info");
     assert.deepEqual(after, { authenticated: false, restored: null }, api);
   }
+});
+
+test("a device clock 10 minutes fast is information, in minutes", async () => {
+  const initScript = "{ const real = Date.now; Date.now = () => real() + 600000; }";
+  const { report, codes } = await doctor("http://127.0.0.1:8001", { credentials: CREDENTIALS, initScript });
+  assert.deepEqual(codes, ["access_cookie_csrf", "clock_off"]);
+  assert.equal(report.ok, true);
+  const f = report.findings[1];
+  assert.equal(f.level, "info");
+  assert.match(f.message, /about 10 minutes ahead of the server's/);
 });
 
 test("without credentials doctor only checks CORS and changes no session", async () => {

@@ -16,11 +16,11 @@ export function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
-export async function hook(path, body) {
+export async function hook(path, body, api = API) {
   const init = body === undefined ? {} : {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
   };
-  const res = await fetch(`${API}${path}`, init);
+  const res = await fetch(`${api}${path}`, init);
   return res.json();
 }
 
@@ -28,12 +28,13 @@ export const counters = () => hook("/test/counters/");
 export const resetCounters = () => hook("/test/counters/reset/", {});
 export const REFRESH = "POST /dj-rest-auth/token/refresh/";
 
-/** Opens the test tab in `context` with a client made from `config`. */
-export async function openTab(context, config = {}, { initScript } = {}) {
+/** Opens the test tab in `context` with a client made from `config`, against the backend at
+ * `api` (default API). */
+export async function openTab(context, config = {}, { initScript, api } = {}) {
   const page = await context.newPage();
   if (initScript) await page.addInitScript(initScript);
   page.on("pageerror", (e) => console.log("pageerror:", e.message));
-  await page.goto(`${SITE}/tests/e2e/pages/tab.html`);
+  await page.goto(`${SITE}/tests/e2e/pages/tab.html${api ? `?api=${encodeURIComponent(api)}` : ""}`);
   await page.waitForFunction(() => window.ready === true);
   await page.evaluate((c) => window.makeClient(c), config);
   return page;

@@ -15,12 +15,12 @@ use crate::core::outcome::Grant;
 
 impl<U: Clone> Machine<U> {
     /// `record` (machine time) becomes the current token, one generation newer, for `user`;
-    /// `refreshed_at`: when a refresh reply brought it.
+    /// `after_401_at`: when a refresh that a 401 asked for brought it.
     pub(super) fn sign_in(
         &mut self,
         record: TokenRecord,
         user: Option<U>,
-        refreshed_at: Option<Ms>,
+        after_401_at: Option<Ms>,
     ) {
         if self.logout_pending() {
             // The cookies now belong to this session: the old one's logout has nothing left
@@ -38,7 +38,7 @@ impl<U: Clone> Machine<U> {
                 gen: self.gen,
                 expires_at: record.expires_at,
                 lifetime: record.lifetime,
-                refreshed_at,
+                after_401_at,
             },
             user,
         };
@@ -112,7 +112,8 @@ impl<U: Clone> Machine<U> {
     pub(super) fn refreshed(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
         let was = self.state();
         let user = user.or_else(|| self.user().cloned());
-        self.sign_in(record, user, Some(now));
+        let after_401 = self.awaited_for(job, Want::Retry);
+        self.sign_in(record, user, after_401.then_some(now));
         self.share(false);
         if was == State::SignedIn {
             self.emit(EventKind::Refreshed, None);

@@ -153,6 +153,8 @@ pub enum Outcome<U> {
     LoggedOut(LogoutOutcome),
     /// Rejects with this error.
     Failed(AuthError),
+    /// `doctor()`'s turn has come: the queue is its until it reports [`Input::Examined`].
+    Turn,
 }
 
 /// An app call, as the shell hands it to [`super::Machine::handle`].
@@ -162,10 +164,16 @@ pub enum Call<U> {
     Login(Secret),
     /// `logout()`.
     Logout,
-    /// `refresh()`, or a refresh `auth.fetch` waits for.
+    /// `refresh()`, or a refresh `auth.fetch` waits for before sending.
     Refresh,
+    /// The refresh `auth.fetch` waits for after a 401.
+    RefreshAfter401,
     /// `restore()`, with what storage holds.
     Restore(Option<Snapshot<U>>),
+    /// `doctor({ credentials })` wants its turn: its login → refresh → logout cycle sets and
+    /// clears the cookies, so it runs as a job of the queue (settled with [`Outcome::Turn`]
+    /// when it may start; [`Input::Examined`] ends it).
+    Doctor,
 }
 
 /// What happened, as the shell reports it to [`super::Machine::handle`].
@@ -189,8 +197,14 @@ pub enum Input<U> {
     RemoteSignedOut,
     /// Another tab saw the refresh cookie refused.
     RemoteExpired,
-    /// `doctor()`'s credentialed cycle signed the browser out (`true`: confirmed).
-    SignedOutElsewhere(bool),
+    /// `doctor()`'s credentialed cycle is over: it signed in (`signed_in`), and its logout was
+    /// confirmed (`confirmed`).
+    Examined {
+        /// Its login succeeded (the cookies of any earlier session were replaced).
+        signed_in: bool,
+        /// Its logout was confirmed by the server.
+        confirmed: bool,
+    },
 }
 
 /// Effects for the shell to carry out, in order.

@@ -125,18 +125,50 @@ fn login_past_an_alive_access_cookie_gets_a_bearer_else_mints_a_csrf_cookie() {
 }
 
 #[test]
-fn doctor_signing_out_elsewhere_is_followed() {
+fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     let mut s = Shell::new(opts());
     s.signed_in();
     s.take_events();
-    s.m.signed_out_elsewhere(false, s.now);
+    let r = s.refresh();
+    s.grant(false);
+    let turn = OpId(90);
+    s.m.doctor(turn, s.now);
     s.drain();
-    assert!(s.logout_flag && s.m.logout_pending());
+    assert!(s.outcome(turn).is_none(), "not while the refresh is out");
+    s.ok(Refresh, None);
+    assert!(s.session_token(r).is_some());
+    s.take_events();
+    assert_eq!(s.outcome(turn), Some(&Outcome::Turn));
+    assert!(s.lock_held, "the queue, and the lock, are the doctor's");
+    // Meanwhile the app asks for things: they wait.
+    let later = s.refresh();
+    let restored = s.restore();
+    s.advance(10_000);
+    assert!(s.wire.is_empty() && s.outcome(later).is_none());
+    // The cycle signed in and out, confirmed.
+    s.m.examined(true, true, s.now);
+    s.drain();
     assert_eq!(s.take_events(), [(EventKind::SignedOut, Source::ThisTab)]);
+    assert!(!s.logout_flag && !s.m.logout_pending());
+    assert_eq!(s.code(later), Some("session_expired"));
+    assert_eq!(s.outcome(restored), Some(&Outcome::NoSession));
+    assert!(s.wire.is_empty() && !s.lock_held);
+    // Unconfirmed: the logout stays pending.
     let mut s = Shell::new(opts());
     s.signed_in();
-    s.m.signed_out_elsewhere(true, s.now);
+    s.m.doctor(OpId(91), s.now);
     s.drain();
-    assert!(!s.logout_flag && !s.m.logout_pending());
-    assert!(s.wire.is_empty());
+    s.grant(false);
+    s.m.examined(true, false, s.now);
+    s.drain();
+    assert!(s.logout_flag && s.m.logout_pending());
+    // A cycle whose login failed changes nothing.
+    let mut s = Shell::new(opts());
+    let t = s.signed_in();
+    s.m.doctor(OpId(92), s.now);
+    s.drain();
+    s.grant(false);
+    s.m.examined(false, false, s.now);
+    s.drain();
+    assert_eq!(s.current(), Some(t));
 }

@@ -50,8 +50,10 @@ impl<U: Clone> Machine<U> {
     }
 
     /// The API answered `attempt` with `status` at `now`. Only a 401 is retried, each request
-    /// at most once; and a token a refresh brought less than [`REFRESH_FLOOR_MS`] ago is not
-    /// refreshed again (no refresh storm against a server that refuses fresh tokens).
+    /// at most once; and a token that a refresh made for a 401 brought less than
+    /// [`REFRESH_FLOOR_MS`] ago is not refreshed again (a server that refuses tokens as fast as
+    /// it issues them cannot be helped, and the app's requests must not become a refresh
+    /// storm).
     pub fn answered(&self, status: u16, attempt: &mut Attempt, now: Ms) -> Retry {
         if status != 401 || attempt.retried {
             return Retry::No;
@@ -59,7 +61,7 @@ impl<U: Clone> Machine<U> {
         let decision = match (self.token(), attempt.sent_with) {
             (Some(t), Some(g)) if t.gen > g => Retry::WithCurrent,
             (Some(_), None) => Retry::WithCurrent,
-            (Some(t), _) if t.refreshed_at.is_some_and(|at| now < at + REFRESH_FLOOR_MS) => {
+            (Some(t), _) if t.after_401_at.is_some_and(|at| now < at + REFRESH_FLOOR_MS) => {
                 Retry::No
             }
             _ if self.state() == State::SignedOut => Retry::No,

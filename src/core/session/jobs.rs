@@ -61,6 +61,8 @@ pub(super) enum JobKind {
     Logout {
         exchange: Exchange<LogoutOutcome>,
     },
+    /// `doctor()`'s credentialed cycle, run by the shell while it holds the queue.
+    Doctor,
 }
 
 impl JobKind {
@@ -118,11 +120,24 @@ pub(super) enum Stage {
     Wire { req: ReqId, bearer: bool },
     /// The new session's user is being looked up before the result is applied.
     Lookup { req: ReqId, record: TokenRecord },
+    /// `doctor()`'s cycle runs: its requests set and clear the cookies.
+    Examining,
 }
 
 impl Job {
+    /// A cookie-setting request of the job may be out: it is not dropped, and the lock stays.
     pub(super) fn on_wire(&self) -> bool {
-        matches!(self.stage, Stage::Wire { .. })
+        matches!(self.stage, Stage::Wire { .. } | Stage::Examining)
+    }
+
+    pub(super) fn is_examining(&self) -> bool {
+        matches!(self.stage, Stage::Examining)
+    }
+
+    /// A later login or logout supersedes it (not a logout, which must reach the server, nor
+    /// `doctor()`'s cycle, which reports when it is over).
+    pub(super) fn supersedable(&self) -> bool {
+        !matches!(self.kind, JobKind::Logout { .. } | JobKind::Doctor)
     }
 
     pub(super) fn grace_until(&self) -> Option<Ms> {
@@ -231,7 +246,9 @@ impl<U: Clone> Machine<U> {
             JobKind::Logout { exchange } => {
                 self.request(Endpoint::Logout, Payload::Empty, exchange.bearer.clone())
             }
-            JobKind::Refresh { .. } => self.request(Endpoint::Refresh, Payload::Empty, None),
+            JobKind::Refresh { .. } | JobKind::Doctor => {
+                self.request(Endpoint::Refresh, Payload::Empty, None)
+            }
         };
         let req = self.send(Request {
             mint_csrf,
@@ -261,6 +278,11 @@ impl<U: Clone> Machine<U> {
                     .filter(|j| j.live_at(now.saturating_add(LOGOUT_BEARER_MARGIN_MS)))
                     .map(|j| j.value.clone());
                 self.send_main(&mut job, false);
+                Next::Continue
+            }
+            JobKind::Doctor => {
+                self.give_turn(job.id);
+                job.stage = Stage::Examining;
                 Next::Continue
             }
             _ => {
@@ -308,6 +330,12 @@ impl<U: Clone> Machine<U> {
             JobKind::Login { .. } => self.login_failed(job.id, e, now),
             JobKind::Refresh { .. } => self.refresh_failed(job.id, Failure::Transient, e, now),
             JobKind::Logout { .. } => self.logged_out(job.id, not_confirmed(&e.message), now),
+            // Its turn all the same (a diagnosis is not worth failing for a lock); a
+            // `restore()` waiting on it asks again.
+            JobKind::Doctor => {
+                self.give_turn(job.id);
+                self.end_job_waiters(job.id, now, &|_, _| None);
+            }
         }
     }
 }

@@ -92,8 +92,8 @@ pub struct Token {
     pub expires_at: Option<Ms>,
     /// How long it had left when received, when known.
     pub lifetime: Option<Ms>,
-    /// When a refresh reply brought it (`None`: a login, storage or another tab).
-    pub refreshed_at: Option<Ms>,
+    /// When a refresh that a 401 asked for brought it.
+    pub after_401_at: Option<Ms>,
 }
 
 /// What can be persisted, broadcast and later restored.
@@ -320,6 +320,7 @@ impl<U: Clone> Machine<U> {
             Input::Call(op, Call::Login(credentials)) => self.login(op, credentials, now),
             Input::Call(op, Call::Logout) => self.logout(op, now),
             Input::Call(op, Call::Refresh) => self.refresh(op, now),
+            Input::Call(op, Call::RefreshAfter401) => self.refresh_after_401(op, now),
             Input::Call(op, Call::Restore(stored)) => self.restore(op, stored, now),
             Input::Reply(id, reply) => self.reply(id, reply, now),
             Input::LockAcquired(waited) => self.lock_acquired(waited, now),
@@ -329,7 +330,11 @@ impl<U: Clone> Machine<U> {
             Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
             Input::RemoteSignedOut => self.remote_signed_out(now),
             Input::RemoteExpired => self.remote_expired(now),
-            Input::SignedOutElsewhere(confirmed) => self.signed_out_elsewhere(confirmed, now),
+            Input::Call(op, Call::Doctor) => self.doctor(op, now),
+            Input::Examined {
+                signed_in,
+                confirmed,
+            } => self.examined(signed_in, confirmed, now),
         }
     }
 

@@ -25,12 +25,16 @@ use crate::core::secret::Secret;
 pub(super) enum Want {
     /// `login()`: its own job.
     Login,
-    /// `refresh()`, or a refresh `auth.fetch` waits for: a fresh token.
+    /// `refresh()`, or a refresh `auth.fetch` waits for before sending: a fresh token.
     Token,
+    /// A refresh `auth.fetch` waits for after a 401: a fresh token (see `REFRESH_FLOOR_MS`).
+    Retry,
     /// `restore()`: the session, once what it waits for is done.
     Restore,
     /// `logout()`: the server's answer.
     Logout,
+    /// `doctor()`: its turn at the queue.
+    Turn,
 }
 
 /// What a waiter is attached to.
@@ -72,7 +76,7 @@ fn signed_out_meanwhile() -> AuthError {
 impl<U: Clone> Machine<U> {
     /// `login(credentials)`: `credentials` is the JSON body to send.
     pub fn login(&mut self, op: OpId, credentials: Secret, now: Ms) {
-        let taken = self.take_superseded(&|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let taken = self.take_superseded(&|j| j.supersedable());
         let job = self.push_job(JobKind::login(credentials));
         self.wait(op, Want::Login, On::Job(job), None);
         for w in taken {
@@ -97,17 +101,35 @@ impl<U: Clone> Machine<U> {
         self.pump(now);
     }
 
-    /// `doctor()`'s credentialed cycle signed this browser out at the server (`confirmed`) or
-    /// tried to: this client follows, as after `logout()`.
-    pub fn signed_out_elsewhere(&mut self, confirmed: bool, now: Ms) {
-        self.end_locally(!confirmed);
+    /// `doctor({ credentials })` asks for its turn: its cycle sets and clears the cookies, so it
+    /// waits for what is on the wire and holds the queue (and the cross-tab lock) until
+    /// [`Machine::examined`]. A later login waits for it too.
+    pub fn doctor(&mut self, op: OpId, now: Ms) {
+        let job = self.push_job(JobKind::Doctor);
+        self.wait(op, Want::Turn, On::Job(job), None);
+        self.pump(now);
+    }
+
+    /// `doctor()`'s cycle is over. When it signed in, it replaced this client's session and
+    /// then logged out: this client follows, as after `logout()`; unconfirmed, the logout stays
+    /// pending.
+    pub fn examined(&mut self, signed_in: bool, confirmed: bool, now: Ms) {
+        let job = self.jobs.iter().position(|j| j.is_examining());
+        let job = job.and_then(|i| self.jobs.remove(i));
+        if signed_in {
+            self.end_locally(!confirmed);
+        }
+        if let Some(job) = job {
+            // `restore()` calls that waited for it ask again of the session it left.
+            self.end_waiters(On::Job(job.id), now, &|_, _| None);
+        }
         self.pump(now);
     }
 
     /// Signs out locally: every job but a logout is superseded, state and storage are
     /// cleared, other tabs told and `signedOut` emitted.
     pub(super) fn end_locally(&mut self, remember: bool) {
-        let taken = self.take_superseded(&|j| !matches!(j.kind, JobKind::Logout { .. }));
+        let taken = self.take_superseded(&|j| j.supersedable());
         let had_session = self.state() == State::SignedIn;
         self.clear(remember);
         if remember {
@@ -123,22 +145,33 @@ impl<U: Clone> Machine<U> {
         for w in taken {
             let outcome = match w.want {
                 Want::Login => Outcome::Failed(aborted()),
-                Want::Token => Outcome::Failed(signed_out_meanwhile()),
+                Want::Token | Want::Retry => Outcome::Failed(signed_out_meanwhile()),
                 _ => Outcome::NoSession,
             };
             self.settle(w.op, outcome);
         }
     }
 
-    /// `refresh()`, or a refresh `auth.fetch` waits for: joins the refresh in flight, waits
-    /// for a login in flight, or starts one. Gives up after `timeoutMs` (the request runs on).
+    /// `refresh()`, or a refresh `auth.fetch` waits for before sending: joins the refresh in
+    /// flight, waits for a login in flight, or starts one. Gives up after `timeoutMs` (the
+    /// request runs on).
     pub fn refresh(&mut self, op: OpId, now: Ms) {
+        self.refresh_for(op, Want::Token, now);
+    }
+
+    /// The refresh `auth.fetch` waits for after a 401, as [`Machine::refresh`]; the token it
+    /// brings is not refreshed again after a 401 for [`super::REFRESH_FLOOR_MS`].
+    pub fn refresh_after_401(&mut self, op: OpId, now: Ms) {
+        self.refresh_for(op, Want::Retry, now);
+    }
+
+    fn refresh_for(&mut self, op: OpId, want: Want, now: Ms) {
         let deadline = Some(now.saturating_add(self.opts.timeout));
         let last = self
             .last_live_job()
             .map(|j| (j.id, j.is_refresh(), j.is_live_logout()));
         match last {
-            Some((id, true, _)) => self.wait(op, Want::Token, On::Job(id), deadline),
+            Some((id, true, _)) => self.wait(op, want, On::Job(id), deadline),
             Some((_, _, true)) => self.settle(op, Outcome::Failed(signed_out())),
             None if self.state() == State::SignedOut => {
                 self.settle(op, Outcome::Failed(signed_out()))
@@ -146,10 +179,25 @@ impl<U: Clone> Machine<U> {
             // After a login in flight: its token will answer this refresh without a request.
             _ => {
                 let job = self.push_job(JobKind::refresh(self.gen));
-                self.wait(op, Want::Token, On::Job(job), deadline);
+                self.wait(op, want, On::Job(job), deadline);
             }
         }
         self.pump(now);
+    }
+
+    /// `doctor()`'s turn has come: its waiter on `job` is settled; a `restore()` waiting on the
+    /// same job waits on, for the session the cycle leaves.
+    pub(super) fn give_turn(&mut self, job: u32) {
+        for w in self.take_waiters(&|w| w.on == On::Job(job) && w.want == Want::Turn) {
+            self.settle(w.op, Outcome::Turn);
+        }
+    }
+
+    /// Whether an app call waits on `job` for `want`.
+    pub(super) fn awaited_for(&self, job: u32, want: Want) -> bool {
+        self.waiters
+            .iter()
+            .any(|w| w.on == On::Job(job) && w.want == want)
     }
 
     /// `restore()` on page load. `stored` is what storage holds (nothing in memory mode).

@@ -44,9 +44,15 @@ enum Op {
     /// `login()` with right (`true`) or wrong credentials.
     Login(bool),
     Logout,
-    /// `refresh()`, or a refresh `auth.fetch` waits for.
+    /// `refresh()`, or a refresh `auth.fetch` waits for before sending.
     Refresh,
+    /// The refresh `auth.fetch` waits for after a 401.
+    Retry,
     Restore,
+    /// `doctor({ credentials })` asks for its turn.
+    Doctor,
+    /// The doctor's cycle, when it has its turn: a login and a logout of its own.
+    Examine,
     /// The request at this index (of those on the wire) is answered.
     Deliver(usize, Fault),
     /// The cross-tab lock is granted (after another tab held it: `true`).
@@ -76,7 +82,10 @@ fn op() -> impl Strategy<Value = Op> {
         3 => any::<bool>().prop_map(Op::Login),
         2 => Just(Op::Logout),
         2 => Just(Op::Refresh),
+        1 => Just(Op::Retry),
         2 => Just(Op::Restore),
+        1 => Just(Op::Doctor),
+        2 => Just(Op::Examine),
         8 => (any::<usize>(), fault).prop_map(|(i, f)| Op::Deliver(i, f)),
         4 => any::<bool>().prop_map(Op::Grant),
         3 => prop_oneof![0u64..100, 0u64..20_000, 0u64..2_000_000].prop_map(Op::Advance),
@@ -145,6 +154,8 @@ struct World {
     /// No `signedIn`/`refreshed` of this tab since the app's logout (until a sign-in).
     signed_out_by_app: bool,
     expired_events: u32,
+    /// The doctor's turn came and its cycle has not reported yet.
+    examining: bool,
 }
 
 impl World {
@@ -188,6 +199,7 @@ impl World {
             intent: None,
             signed_out_by_app: false,
             expired_events: 0,
+            examining: false,
         }
     }
 
@@ -269,6 +281,10 @@ impl World {
         while let Some(a) = self.m.poll_action() {
             match a {
                 Action::Send(id, r) => {
+                    assert!(
+                        !(self.examining && r.sets_cookies()),
+                        "a request during the doctor's cycle"
+                    );
                     if r.sets_cookies() {
                         assert!(
                             !self.cookie_request_out(),
@@ -291,6 +307,14 @@ impl World {
                     self.lock_held = false;
                 }
                 Action::Settle(op, o) => {
+                    if o == Outcome::Turn {
+                        assert!(!self.examining, "two doctor cycles at once");
+                        assert!(
+                            !self.cookie_request_out(),
+                            "the doctor's turn with a request out"
+                        );
+                        self.examining = true;
+                    }
                     assert!(self.settled.insert(op, o).is_none(), "{op:?} settled twice");
                 }
                 Action::Emit(e) => {
@@ -474,7 +498,10 @@ impl World {
                 Input::Call(id, Call::Logout)
             }
             Op::Refresh => Input::Call(self.op_id(), Call::Refresh),
+            Op::Retry => Input::Call(self.op_id(), Call::RefreshAfter401),
             Op::Restore => Input::Call(self.op_id(), Call::Restore(None)),
+            Op::Doctor => Input::Call(self.op_id(), Call::Doctor),
+            Op::Examine => return self.examine(),
             Op::Deliver(i, f) => return self.deliver(i, f),
             Op::Grant(waited) => return self.grant(waited),
             Op::Advance(ms) => {
@@ -494,6 +521,24 @@ impl World {
         };
         self.input(input);
         self.no_timer_loop();
+    }
+
+    /// The doctor's cycle, when it has its turn: it signs in and out with cookies of its own;
+    /// the client ends signed out, as after the app's logout.
+    fn examine(&mut self) {
+        if !self.examining {
+            return;
+        }
+        self.examining = false;
+        self.sessions += 1;
+        self.jar = None;
+        self.barrier = self.seq + 1;
+        self.intent = Some(Intent::Logout);
+        self.signed_out_by_app = true;
+        self.input(Input::Examined {
+            signed_in: true,
+            confirmed: true,
+        });
     }
 
     /// Real time passes; the monotonic clock with it unless the device sleeps.
@@ -524,6 +569,10 @@ impl World {
     fn settle_down(&mut self) {
         for _ in 0..500 {
             self.grant(false);
+            if self.examining {
+                self.examine();
+                continue;
+            }
             if !self.wire.is_empty() {
                 self.deliver(0, Fault::None);
                 continue;

@@ -33,7 +33,7 @@ impl<U: Clone> Machine<U> {
             let taken = self.take_superseded(&|j| match j.kind {
                 JobKind::Refresh { .. } => true,
                 JobKind::Logout { .. } => !j.on_wire(),
-                JobKind::Login { .. } => false,
+                JobKind::Login { .. } | JobKind::Doctor => false,
             });
             self.sign_in(snapshot.record, snapshot.user, None);
             self.persist();

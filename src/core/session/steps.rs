@@ -63,6 +63,8 @@ impl<U: Clone> Machine<U> {
                 JobKind::Login { .. } => self.login_answered(job, reply, now),
                 JobKind::Refresh { .. } => self.refresh_answered(job, reply, now),
                 JobKind::Logout { .. } => self.logout_answered(job, reply, now),
+                // The doctor's cycle sends its own requests: no reply comes here.
+                JobKind::Doctor => Next::Continue,
             },
         }
     }
@@ -182,7 +184,7 @@ impl<U: Clone> Machine<U> {
         let resend = match &mut job.kind {
             JobKind::Login { exchange, .. } => exchange.resend(bearer),
             JobKind::Logout { exchange } => exchange.resend(bearer),
-            JobKind::Refresh { .. } => None,
+            JobKind::Refresh { .. } | JobKind::Doctor => None,
         };
         match resend {
             Some(mint) => {
@@ -202,7 +204,7 @@ impl<U: Clone> Machine<U> {
                         let o = o.unwrap_or_else(|| not_confirmed("logout failed"));
                         self.logged_out(job.id, o, now);
                     }
-                    JobKind::Refresh { .. } => {}
+                    JobKind::Refresh { .. } | JobKind::Doctor => {}
                 }
                 Next::Done
             }

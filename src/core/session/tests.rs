@@ -340,24 +340,33 @@ fn a_401_is_retried_once_with_the_current_token_or_after_a_refresh() {
 }
 
 #[test]
-fn a_token_fresh_from_a_refresh_is_not_refreshed_again_on_401() {
+fn a_token_a_401_refresh_brought_is_not_refreshed_again_on_401_at_once() {
     let mut s = Shell::new(opts());
     s.signed_in();
+    // A proactive (or explicit) refresh: its token may be revoked at once and refreshed.
     s.refresh();
     s.grant(false);
     s.ok(Refresh, None);
-    let gen = s.m.token().map(|t| t.gen);
     let mut a = Attempt::default();
-    a.sending(gen);
-    assert_eq!(
-        s.m.answered(401, &mut a, s.now + 500),
-        Retry::No,
-        "the server refuses tokens as fast as it issues them: no storm"
-    );
+    a.sending(s.m.token().map(|t| t.gen));
+    assert_eq!(s.m.answered(401, &mut a, s.now + 100), Retry::AfterRefresh);
+    // The refresh that 401 asked for.
+    s.m.refresh_after_401(OpId(99), s.now);
+    s.drain();
+    s.grant(false);
+    s.ok(Refresh, None);
+    let gen = s.m.token().map(|t| t.gen);
     let mut b = Attempt::default();
     b.sending(gen);
     assert_eq!(
-        s.m.answered(401, &mut b, s.now + REFRESH_FLOOR_MS),
+        s.m.answered(401, &mut b, s.now + 500),
+        Retry::No,
+        "the server refuses tokens as fast as it issues them: no storm"
+    );
+    let mut c = Attempt::default();
+    c.sending(gen);
+    assert_eq!(
+        s.m.answered(401, &mut c, s.now + REFRESH_FLOOR_MS),
         Retry::AfterRefresh
     );
 }
@@ -373,4 +382,29 @@ fn without_cross_tab_no_lock_is_asked() {
     s.ok(Login, ADA);
     s.refresh();
     assert!(s.pending(Refresh));
+}
+
+#[test]
+fn a_revoked_token_from_a_refresh_before_sending_is_refreshed_after_its_401() {
+    let mut s = Shell::new(Options {
+        leeway: 0,
+        cross_tab: false,
+        ..opts()
+    });
+    let op = s.login();
+    let t = s.token(5);
+    s.answer(Login, 200, token_facts(&t), ADA);
+    assert!(s.session_token(op).is_some());
+    s.now += 4100;
+    assert!(s.m.wants_refresh_before_send(s.now));
+    let r = s.refresh();
+    let t = s.token(5);
+    s.answer(Refresh, 200, token_facts(&t), None);
+    assert!(s.session_token(r).is_some(), "{:?}", s.settled);
+    let mut a = Attempt::default();
+    a.sending(s.m.token().map(|t| t.gen));
+    assert_eq!(s.m.answered(401, &mut a, s.now + 50), Retry::AfterRefresh);
+    s.m.refresh_after_401(OpId(77), s.now + 60);
+    s.drain();
+    assert!(s.pending(Refresh), "{:?} {:?}", s.settled, s.m);
 }

@@ -65,7 +65,10 @@ impl Timing {
     }
 
     /// A token just issued by the server (a login or refresh reply) was received at `received`.
-    /// `expiration_ms` is the reply's `access_expiration`, which wins over `exp` when sent.
+    /// `expiration_ms` is the reply's `access_expiration`, used only for a token without `exp`:
+    /// dj-rest-auth computes it as "now + lifetime" when it answers, after the token was made,
+    /// so it is later than the `exp` the server checks (by up to a second and the time the
+    /// view took).
     pub fn observe(
         &mut self,
         claims: &Claims,
@@ -73,7 +76,7 @@ impl Timing {
         from_login: bool,
         received: Ms,
     ) -> Expiry {
-        let Some(exp) = expiration_ms.or(claims.exp.map(|s| s.saturating_mul(1000))) else {
+        let Some(exp) = claims.exp.map(|s| s.saturating_mul(1000)).or(expiration_ms) else {
             return Expiry::default();
         };
         let (exp, r) = (exp as i64, received as i64);
@@ -87,7 +90,10 @@ impl Timing {
                 self.offset = Some(bound);
             }
             if from_login && exp > iat {
-                let life = (exp - iat) as Ms;
+                // Both are truncated, and simplejwt stamps them from two moments microseconds
+                // apart (the refresh token's for exp, the access token's for iat): across a
+                // second boundary exp − iat is a second short. The lifetime is at most this.
+                let life = (exp - iat) as Ms + TRUNCATION_MARGIN_MS;
                 self.lifetime = Some(self.lifetime.map_or(life, |l| l.min(life)));
             }
         }
@@ -248,21 +254,40 @@ mod tests {
     fn the_shortest_login_lifetime_bounds_every_token() {
         let mut t = Timing::default();
         t.observe(&claims(Some(S), S + 300), None, true, at(S, 0));
-        // A token whose own claims (and the offset) would give an hour: a login said 5 min.
+        // A token whose own claims (and the offset) would give an hour: a login said 5 min
+        // (and up to a second, for the truncation of its claims).
         let e = t.observe(&claims(Some(S + 10), S + 3610), None, false, at(S + 10, 0));
-        assert_eq!(e.lifetime, Some(300_000));
+        assert_eq!(e.lifetime, Some(301_000));
+        // A login whose exp and iat straddle a second boundary (exp − iat one short): the
+        // bound still holds for a token made in the middle of a second.
+        let mut t = Timing::default();
+        t.observe(&claims(Some(S + 1), S + 300), None, true, at(S + 1, 0));
+        let r = at(S + 100, 0) + 999;
+        let e = t.observe(&claims(Some(S + 50), S + 400), None, false, r);
+        assert!(
+            e.at.unwrap() + 1000 >= at(S + 400, 0),
+            "at most a second early"
+        );
     }
 
     #[test]
-    fn access_expiration_wins_over_exp() {
+    fn exp_wins_over_access_expiration() {
+        // dj-rest-auth's refresh reply: access_expiration = when it answered + the lifetime.
         let mut t = Timing::default();
+        let late = Some(at(S + 300, 0) + 900);
+        let e = t.observe(&claims(Some(S), S + 300), late, true, at(S, 0));
+        assert!(e.at.unwrap() <= at(S + 300, 0));
+        // Without exp, it is all there is.
         let e = t.observe(
-            &claims(Some(S), S + 300),
-            Some(at(S + 60, 0)),
+            &Claims {
+                exp: None,
+                iat: Some(S),
+            },
+            late,
             true,
             at(S, 0),
         );
-        assert!(e.at.unwrap() <= at(S + 60, 0) && e.at.unwrap() + 1000 >= at(S + 60, 0));
+        assert!(e.at.unwrap() <= at(S + 300, 0) + 900);
     }
 
     #[test]

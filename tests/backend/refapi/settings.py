@@ -14,6 +14,10 @@ Environment variables (all optional):
 - ``TEST_HOOKS``: ``1`` mounts ``/test/`` (counters, access-token revocation, header echo) and
   hashes passwords with few iterations (``testhooks.QuickPasswordHasher``).
 - ``DB_PATH``: SQLite file (default ``db-<config>.sqlite3`` beside this package).
+- ``ACCESS_IAT``: ``0`` issues access tokens without an ``iat`` claim (see ``apps.py``).
+
+The stack itself is the reference one (``requirements.txt``) or a row of the version matrix
+(``rows/``, chosen by ``BACKEND_ROW`` in ``serve.sh``).
 """
 import os
 from datetime import timedelta

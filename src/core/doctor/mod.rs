@@ -7,6 +7,9 @@ use alloc::vec::Vec;
 
 use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
 
+mod timing;
+pub use timing::Stamps;
+
 /// `finding.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -74,6 +77,8 @@ pub struct Probes {
     pub logout_cookie_only: Option<Answer>,
     /// `POST logout` with a Bearer, when the cookie-only one failed.
     pub logout_bearer: Option<Answer>,
+    /// The time claims of the cycle's tokens (see [`Stamps`]).
+    pub stamps: Option<Stamps>,
 }
 
 fn finding(level: Level, code: &'static str, message: &[&str], fix: Option<&[&str]>) -> Finding {
@@ -257,6 +262,9 @@ pub fn diagnose(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
         )),
         None => {}
     }
+    if let Some(stamps) = &probes.stamps {
+        out.extend(timing::findings(stamps));
+    }
     out
 }
 
@@ -317,6 +325,7 @@ mod tests {
             refresh: Some(Some((200, login_ok()))),
             logout_cookie_only: Some(logout_cookie_only),
             logout_bearer,
+            stamps: None,
         }
     }
 
