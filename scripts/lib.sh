@@ -21,25 +21,29 @@ WASM_OPT_FLAGS=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-
 
 BACKEND_PIDS=()
 BACKEND_PORTS=()
+BACKEND_LOGS=()
 
 # launch_backend CONFIG PORT [VAR=value ...]: serves tests/backend in the background (log in
 # artifacts/backend-CONFIG-PORT.log); wait_backend PORT waits until it answers.
 launch_backend() {
   local config=$1 port=$2
   shift 2
-  env TOKENWARD_CONFIG="$config" "$@" tests/backend/serve.sh "$port" \
-    >"artifacts/backend-$config-$port.log" 2>&1 &
+  local log="artifacts/backend-$config-$port.log"
+  : >"$log"
+  env TOKENWARD_CONFIG="$config" "$@" tests/backend/serve.sh "$port" >"$log" 2>&1 &
   BACKEND_PIDS+=($!)
   BACKEND_PORTS+=("$port")
+  BACKEND_LOGS+=("$log")
 }
 
 wait_backend() {
-  local port=$1 i pid=""
+  local port=$1 i pid="" log=/dev/null
   for i in "${!BACKEND_PORTS[@]}"; do
-    [ "${BACKEND_PORTS[$i]}" = "$port" ] && pid=${BACKEND_PIDS[$i]}
+    if [ "${BACKEND_PORTS[$i]}" = "$port" ]; then
+      pid=${BACKEND_PIDS[$i]}
+      log=${BACKEND_LOGS[$i]}
+    fi
   done
-  local log
-  log=$(ls artifacts/backend-*-"$port".log)
   for i in $(seq 1 240); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/dj-rest-auth/login/"; then
       return 0
@@ -70,6 +74,7 @@ stop_backends() {
   done
   BACKEND_PIDS=()
   BACKEND_PORTS=()
+  BACKEND_LOGS=()
 BACKEND_PORTS=()
 }
 

@@ -152,7 +152,8 @@ impl AuthClient {
             .unwrap_or(JsValue::NULL)
     }
 
-    /// When the access token expires (ms since the epoch, local clock), or `null`.
+    /// When the access token expires — an estimate by the server's clock, at most a second
+    /// early — in ms since the epoch on this device's clock, or `null`.
     #[wasm_bindgen(getter, js_name = expiresAt)]
     pub fn expires_at(&self) -> Option<f64> {
         self.inner

@@ -138,7 +138,17 @@ impl Inner {
 
     /// Feeds the machine one input, then carries out everything it asks for.
     pub(super) fn input(&self, input: Input<JsValue>) {
-        self.machine.borrow_mut().handle(input, reading());
+        let jumped = {
+            let mut m = self.machine.borrow_mut();
+            let before = m.clock_evidence().1;
+            m.handle(input, reading());
+            m.clock_evidence().1 != before
+        };
+        if jumped {
+            self.debug(
+                "the device's clock jumped (asleep, or set): timing follows the monotonic clock",
+            );
+        }
         self.drain();
     }
 

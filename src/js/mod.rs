@@ -58,7 +58,7 @@ export interface AuthConfig {
 export interface Session {
   accessToken: string;
   user: Record<string, unknown> | null;
-  /** ms since the epoch, on this client's clock. */
+  /** When the access token expires: an estimate (by the server's clock, at most a second early), in ms since the epoch on this device's clock; `null` when the token does not say. */
   expiresAt: number | null;
 }
 
