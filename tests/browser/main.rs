@@ -21,3 +21,4 @@ mod helpers;
 
 mod foundation;
 mod session;
+mod tabs;

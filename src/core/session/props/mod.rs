@@ -17,6 +17,8 @@
 //! signed-in client holds a token of the session the cookie belongs to, and a cookie the
 //! client does not use is one its pending logout will clear.
 
+mod server;
+
 use super::harness::{detail, jwt_claims, token_facts};
 use super::*;
 use alloc::collections::BTreeMap;
@@ -225,25 +227,6 @@ impl World {
         OpId(self.ops)
     }
 
-    /// A token of `session`, issued now (by a login: `from_login`).
-    fn issue(&mut self, session: u32, by: Option<u64>, from_login: bool) -> String {
-        let server = (self.real as i64 + self.skew).max(0) as u64;
-        let now_s = server / 1000;
-        let exp_s = (server + self.lifetime_s * 1000) / 1000;
-        if from_login {
-            self.session_iat.insert(session, now_s);
-        }
-        let iat = match self.iat {
-            Iat::Fresh => Some(now_s),
-            Iat::Stale if from_login => Some(now_s),
-            Iat::Stale => self.session_iat.get(&session).copied().or(Some(now_s)),
-            Iat::Missing => None,
-        };
-        let t = jwt_claims(exp_s, iat, &format!("s{session}-{}", self.tokens.len()));
-        self.tokens.insert(t.clone(), (session, by, exp_s * 1000));
-        t
-    }
-
     fn session_of(&self, token: &Secret) -> u32 {
         self.tokens[token.expose()].0
     }
@@ -355,72 +338,6 @@ impl World {
         }
     }
 
-    /// The server answers `request` as a real one would, given the cookie jar.
-    fn serve(
-        &mut self,
-        request: &Request,
-        seq: u64,
-        fault: Fault,
-    ) -> Result<Reply<u32>, AuthError> {
-        let status = match fault {
-            Fault::Network => return Err(AuthError::new(ErrorCode::Network, "down")),
-            Fault::Server => Some(503),
-            Fault::Throttled => Some(429),
-            Fault::None => None,
-        };
-        if let Some(status) = status {
-            return Ok(Reply {
-                status,
-                facts: detail("unavailable", None),
-                user: None,
-            });
-        }
-        let reply = |status, facts, user| {
-            Ok(Reply {
-                status,
-                facts,
-                user,
-            })
-        };
-        match (request.endpoint, &request.payload) {
-            (Endpoint::Login, Payload::Credentials(c)) if c.expose() == "ok" => {
-                self.sessions += 1;
-                let s = self.sessions;
-                self.jar = Some(s);
-                let t = self.issue(s, Some(seq), true);
-                self.login_seen |= self.iat != Iat::Missing;
-                reply(200, token_facts(&t), Some(s))
-            }
-            (Endpoint::Login, _) => reply(400, detail("Unable to log in.", None), None),
-            (Endpoint::Refresh, _) => match self.jar {
-                Some(s) => {
-                    let t = self.issue(s, Some(seq), false);
-                    reply(200, token_facts(&t), None)
-                }
-                None => reply(
-                    401,
-                    detail("No valid refresh token found.", Some("token_not_valid")),
-                    None,
-                ),
-            },
-            (Endpoint::Logout, _) => {
-                self.jar = None;
-                reply(200, detail("Successfully logged out.", None), None)
-            }
-            (Endpoint::User, _) => {
-                let s = request.bearer.as_ref().map(|b| self.session_of(b));
-                reply(
-                    200,
-                    BodyFacts {
-                        json: true,
-                        ..BodyFacts::default()
-                    },
-                    s,
-                )
-            }
-        }
-    }
-
     fn deliver(&mut self, i: usize, fault: Fault) {
         if self.wire.is_empty() {
             return;
@@ -435,48 +352,6 @@ impl World {
             self.lock_wanted = false;
             self.lock_held = true;
             self.input(Input::LockAcquired(waited));
-        }
-    }
-
-    /// Another tab acts: only while this tab is not holding the lock (the other tab's request
-    /// needs it), and only with `crossTab` (without it no message arrives).
-    fn remote(&mut self, op: &Op) {
-        if self.lock_held || !self.m.opts.cross_tab {
-            return;
-        }
-        self.intent = None;
-        self.signed_out_by_app = false;
-        let input = match op {
-            Op::RemoteSignIn => {
-                self.sessions += 1;
-                let s = self.sessions;
-                self.jar = Some(s);
-                let t = self.issue(s, None, true);
-                Input::RemoteToken(self.remote_snapshot(t, Some(s)), true)
-            }
-            Op::RemoteRefresh => {
-                let Some(s) = self.jar else { return };
-                let t = self.issue(s, None, false);
-                Input::RemoteToken(self.remote_snapshot(t, None), false)
-            }
-            _ => {
-                self.jar = None;
-                Input::RemoteSignedOut
-            }
-        };
-        self.input(input);
-    }
-
-    /// What another tab shares: its estimate of the expiry, on the (shared) wall clock.
-    fn remote_snapshot(&self, t: String, user: Option<u32>) -> Snapshot<u32> {
-        let life = self.lifetime_s * 1000;
-        Snapshot {
-            record: TokenRecord {
-                value: Secret::new(t),
-                expires_at: Some(self.wall + life),
-                lifetime: Some(life),
-            },
-            user,
         }
     }
 
@@ -521,24 +396,6 @@ impl World {
         };
         self.input(input);
         self.no_timer_loop();
-    }
-
-    /// The doctor's cycle, when it has its turn: it signs in and out with cookies of its own;
-    /// the client ends signed out, as after the app's logout.
-    fn examine(&mut self) {
-        if !self.examining {
-            return;
-        }
-        self.examining = false;
-        self.sessions += 1;
-        self.jar = None;
-        self.barrier = self.seq + 1;
-        self.intent = Some(Intent::Logout);
-        self.signed_out_by_app = true;
-        self.input(Input::Examined {
-            signed_in: true,
-            confirmed: true,
-        });
     }
 
     /// Real time passes; the monotonic clock with it unless the device sleeps.
