@@ -15,6 +15,9 @@ Environment variables (all optional):
   hashes passwords with few iterations (``testhooks.QuickPasswordHasher``).
 - ``DB_PATH``: SQLite file (default ``db-<config>.sqlite3`` beside this package).
 - ``ACCESS_IAT``: ``0`` issues access tokens without an ``iat`` claim (see ``apps.py``).
+- ``REGISTRATION``: ``none`` or ``mandatory`` mounts ``dj-rest-auth/registration/``
+  (django-allauth) with that e-mail verification, password validators, Django sessions (allauth
+  logs the new user in), and an in-memory outbox (``/test/outbox/`` with ``TEST_HOOKS=1``).
 
 The stack itself is the reference one (``requirements.txt``) or a row of the version matrix
 (``rows/``, chosen by ``BACKEND_ROW`` in ``serve.sh``).
@@ -64,6 +67,36 @@ if TEST_HOOKS:
     MIDDLEWARE.insert(0, "refapi.testhooks.CountingMiddleware")
     MIDDLEWARE.insert(2, "refapi.testhooks.FaultMiddleware")  # inside CORS
 
+REGISTRATION = os.environ.get("REGISTRATION", "")
+if REGISTRATION not in ("", "none", "mandatory"):
+    raise SystemExit("REGISTRATION must be none or mandatory")
+if REGISTRATION:
+    INSTALLED_APPS += [
+        "django.contrib.sites",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+        "allauth",
+        "allauth.account",
+        "allauth.socialaccount",  # dj-rest-auth's registration views import its models
+        "dj_rest_auth.registration",
+    ]
+    SITE_ID = 1
+    MIDDLEWARE.insert(MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
+                      "django.contrib.sessions.middleware.SessionMiddleware")
+    MIDDLEWARE += [
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "allauth.account.middleware.AccountMiddleware",
+    ]
+    ACCOUNT_EMAIL_VERIFICATION = REGISTRATION
+    ACCOUNT_LOGIN_METHODS = {"username", "email"}
+    ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+    AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    ]
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 ROOT_URLCONF = "refapi.urls"
 DATABASES = {
     "default": {
@@ -73,7 +106,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
-TEMPLATES = []
+TEMPLATES = [
+    {
+        # E-mails of the registration and password-reset views (allauth's templates).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if TEST_HOOKS:
     PASSWORD_HASHERS.insert(0, "refapi.testhooks.QuickPasswordHasher")

@@ -150,3 +150,14 @@ def echo(request):
             "method": request.method,
         }
     )
+
+
+@_hook
+def outbox(request):
+    """GET: the e-mails sent so far (to, subject, body), newest last; POST clears them."""
+    from django.core import mail
+
+    sent = getattr(mail, "outbox", [])
+    if request.method == "POST":
+        sent.clear()
+    return Response([{"to": m.to, "subject": m.subject, "body": m.body} for m in sent])
