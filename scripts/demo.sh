@@ -10,7 +10,8 @@ source scripts/lib.sh
 trap 'stop_backends; kill ${www_pid:-} 2>/dev/null || true' EXIT
 scripts/build.sh web pkg
 ln -sfn ../pkg www/pkg
-start_backend "${DEMO_CONFIG:-c}" 8001 ACCESS_LIFETIME_SECONDS="${DEMO_ACCESS_SECONDS:-60}"
+start_backend "${DEMO_CONFIG:-c}" 8001 ACCESS_LIFETIME_SECONDS="${DEMO_ACCESS_SECONDS:-60}" \
+  REGISTRATION=none
 python3 -m http.server 8000 --bind 127.0.0.1 --directory www >artifacts/www.log 2>&1 &
 www_pid=$!
 echo

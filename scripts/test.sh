@@ -4,7 +4,7 @@
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
 # the npm package build → browser tests in headless Chromium against the reference backend in
 # each of its configurations a, b and c → end-to-end tests with Playwright (ordering, faults,
-# cross-tab, doctor, demo, Vite) → the version matrix (tests/matrix/) → the README's generated
+# cross-tab, doctor, account calls, demo, Vite) → the version matrix (tests/matrix/) → the README's generated
 # tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +59,9 @@ start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=ht
 start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
 start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
+# For the account calls: registration without and with mandatory e-mail verification.
+start_backend c 8006 DB_PATH=db-c-8006.sqlite3 TEST_HOOKS=1 REGISTRATION=none
+start_backend b 8007 DB_PATH=db-b-8007.sqlite3 TEST_HOOKS=1 REGISTRATION=mandatory
 run node --test --test-concurrency=1 tests/e2e/
 stop_backends
 

@@ -40,6 +40,28 @@ $("login-form").addEventListener("submit", async (ev) => {
     show(`signed in as ${session.user?.username}`);
   } catch (e) { showError(e); }
 });
+// Sign-up: the server's field errors (AuthError.fields) next to the form.
+$("signup-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  const password = form.get("password");
+  $("signup-errors").replaceChildren();
+  try {
+    const result = await auth.signUp({
+      username: form.get("username"), email: form.get("email"), password1: password, password2: password,
+    });
+    show(result.verificationSent ? "check your e-mail to verify the account" : `signed up and in as ${result.session.user?.username}`);
+  } catch (e) {
+    for (const [field, messages] of Object.entries(e.fields ?? {})) {
+      for (const m of messages) {
+        const li = document.createElement("li");
+        li.textContent = `${field}: ${m}`;
+        $("signup-errors").append(li);
+      }
+    }
+    showError(e);
+  }
+});
 $("call").addEventListener("click", async () => {
   try {
     const res = await auth.fetch("/api/me/");

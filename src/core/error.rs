@@ -5,6 +5,7 @@
 
 use alloc::borrow::Cow;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 /// What went wrong, as a stable code. [`ErrorCode::as_str`] is the `code` field in JavaScript.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub enum ErrorCode {
     BadResponse,
     /// Web Storage failed.
     Storage,
+    /// The server refused the submitted fields (a 400 of sign-up, a password or profile
+    /// call); `fields` says which and why.
+    InvalidInput,
 }
 
 impl ErrorCode {
@@ -44,6 +48,7 @@ impl ErrorCode {
             ErrorCode::Server => "server",
             ErrorCode::BadResponse => "bad_response",
             ErrorCode::Storage => "storage",
+            ErrorCode::InvalidInput => "invalid_input",
         }
     }
 
@@ -56,8 +61,12 @@ impl ErrorCode {
     }
 }
 
+/// The server's field errors: each field (or `non_field_errors`) with its messages, in the
+/// order the server sent them.
+pub type FieldErrors = Vec<(String, Vec<String>)>;
+
 /// An SDK error: a code, a message for developers, the HTTP status when there was a response,
-/// and the server's own message when it sent one.
+/// the server's own message and its field errors when it sent them.
 ///
 /// Never carries a token: messages are written by the SDK, and `detail` only ever holds the
 /// server's error text.
@@ -71,6 +80,8 @@ pub struct AuthError {
     pub status: Option<u16>,
     /// The server's own message (e.g. dj-rest-auth's `non_field_errors`).
     pub detail: Option<String>,
+    /// The server's field errors (`invalid_input`, `invalid_credentials`); empty otherwise.
+    pub fields: FieldErrors,
 }
 
 impl AuthError {
@@ -81,6 +92,7 @@ impl AuthError {
             message: Cow::Borrowed(message),
             status: None,
             detail: None,
+            fields: Vec::new(),
         }
     }
 
@@ -95,6 +107,7 @@ impl AuthError {
             message: Cow::Owned(message),
             status: None,
             detail: None,
+            fields: Vec::new(),
         }
     }
 
@@ -107,6 +120,12 @@ impl AuthError {
     /// Adds the server's message.
     pub fn with_detail(mut self, detail: Option<String>) -> Self {
         self.detail = detail;
+        self
+    }
+
+    /// Adds the server's field errors.
+    pub fn with_fields(mut self, fields: FieldErrors) -> Self {
+        self.fields = fields;
         self
     }
 
@@ -139,6 +158,7 @@ mod tests {
             (ErrorCode::Server, "server"),
             (ErrorCode::BadResponse, "bad_response"),
             (ErrorCode::Storage, "storage"),
+            (ErrorCode::InvalidInput, "invalid_input"),
         ];
         for (code, s) in all {
             assert_eq!(code.as_str(), s);

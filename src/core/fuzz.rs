@@ -61,7 +61,7 @@ fn member() -> impl Strategy<Value = Member> {
         Just(Member::Missing),
         ".{0,80}".prop_map(Member::Text),
         any::<f64>().prop_map(Member::Number),
-        proptest::option::of(".{0,40}").prop_map(Member::List),
+        proptest::collection::vec(".{0,40}", 0..3).prop_map(Member::List),
         Just(Member::Other),
     ]
 }
@@ -139,6 +139,7 @@ proptest! {
         answers in proptest::collection::vec(proptest::option::of(proptest::option::of((any::<u16>(), body()))), 4),
         origin in ".{0,30}",
         stamps in proptest::option::of((any::<[Option<u64>; 4]>(), any::<u64>(), any::<bool>())),
+        exposed in any::<bool>(),
     ) {
         let answer = |i: usize| answers[i].clone().map(|a| a.map(|(s, b)| (s, facts(&b, &FieldNames::default()))));
         let p = Probes {
@@ -152,6 +153,7 @@ proptest! {
                 login_received: received,
                 refresh: refreshed.then_some(Claims { iat: c, exp: d }),
             }),
+            sign_up_refresh_in_body: exposed,
         };
         let _ = diagnose(&p, &origin, "http://api/");
     }

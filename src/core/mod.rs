@@ -1,6 +1,7 @@
 //! The pure core: no `web-sys`, no `js-sys`, no clock, no I/O. Every decision the SDK makes
 //! lives here and is tested natively (`cargo test`).
 
+pub mod account;
 pub mod claims;
 pub mod doctor;
 pub mod error;

@@ -6,7 +6,7 @@
 use alloc::string::String;
 
 use super::claims::{self, Claims};
-use super::error::{AuthError, ErrorCode};
+use super::error::{AuthError, ErrorCode, FieldErrors};
 use super::secret::Secret;
 
 /// The SDK's own endpoints.
@@ -18,8 +18,26 @@ pub enum Endpoint {
     Refresh,
     /// `endpoints.logout`
     Logout,
-    /// `endpoints.user`
+    /// `endpoints.user` (`GET`: the user look-up)
     User,
+    /// `endpoints.register` (`signUp()`)
+    Register,
+    /// `endpoints.passwordChange`
+    PasswordChange,
+    /// `endpoints.passwordReset`
+    PasswordReset,
+    /// `endpoints.passwordResetConfirm`
+    PasswordResetConfirm,
+    /// `endpoints.user` with `PATCH` (`updateUser()`)
+    Profile,
+}
+
+impl Endpoint {
+    /// The calls that act on the signed-in user: sent with the session's token, and a 401
+    /// means the server has no session for them.
+    pub fn needs_session(self) -> bool {
+        matches!(self, Endpoint::PasswordChange | Endpoint::Profile)
+    }
 }
 
 /// What the shell read from a reply's body. Every field is optional: bodies can be anything.
@@ -39,6 +57,9 @@ pub struct BodyFacts {
     pub detail: Option<String>,
     /// The server's machine-readable `code` (simplejwt: `token_not_valid`).
     pub code: Option<String>,
+    /// Every member that is a list of messages (`{"password1": ["This password is too
+    /// common."]}`, `non_field_errors`): the field errors of a 400.
+    pub field_errors: FieldErrors,
 }
 
 /// A usable access token with its time claims.
@@ -101,6 +122,8 @@ pub enum Verdict {
     /// 403 with a "CSRF Failed" detail: the request carried the HttpOnly access cookie and no
     /// valid Bearer, so Django checked CSRF.
     Csrf,
+    /// 400 from an account endpoint: the submitted fields were refused.
+    Invalid,
     /// Any other status: 5xx, 403 for another reason, 404, ...
     Server,
 }
@@ -121,6 +144,8 @@ pub fn classify(endpoint: Endpoint, status: u16, facts: &BodyFacts) -> Verdict {
         }
         401 if token_not_valid && endpoint != Endpoint::Refresh => Verdict::StaleCredential,
         400 | 401 if matches!(endpoint, Endpoint::Login | Endpoint::Refresh) => Verdict::Rejected,
+        401 if endpoint.needs_session() => Verdict::Rejected,
+        400 if endpoint != Endpoint::Logout && endpoint != Endpoint::User => Verdict::Invalid,
         _ => Verdict::Server,
     }
 }
@@ -141,6 +166,14 @@ pub fn error_for(
             ErrorCode::SessionExpired,
             "the server refused the refresh cookie: the session is over",
         ),
+        (_, Verdict::Rejected) => (
+            ErrorCode::SessionExpired,
+            "the server has no session for this call: sign in again",
+        ),
+        (_, Verdict::Invalid) => (
+            ErrorCode::InvalidInput,
+            "the server refused the submitted fields (see `fields`)",
+        ),
         (_, Verdict::Csrf) => (
             ErrorCode::Server,
             "CSRF check failed: add the SPA origin to CSRF_TRUSTED_ORIGINS, or see doctor()",
@@ -155,9 +188,15 @@ pub fn error_for(
             "the server answered with an unexpected status",
         ),
     };
-    AuthError::new(code, message)
+    let e = AuthError::new(code, message)
         .with_status(status)
-        .with_detail(facts.detail.clone())
+        .with_detail(facts.detail.clone());
+    match code {
+        ErrorCode::InvalidInput | ErrorCode::InvalidCredentials => {
+            e.with_fields(facts.field_errors.clone())
+        }
+        _ => e,
+    }
 }
 
 /// Whether `token` can travel in an `Authorization: Bearer` header: printable ASCII without

@@ -7,6 +7,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::error::FieldErrors;
 use super::outcome::BodyFacts;
 use super::secret::Secret;
 
@@ -19,8 +20,8 @@ pub enum Member {
     Text(String),
     /// A number.
     Number(f64),
-    /// An array, with its first element when that is a string.
-    List(Option<String>),
+    /// An array: its string elements, in order (anything else in it is skipped).
+    List(Vec<String>),
     /// Anything else (object, boolean, null).
     Other,
 }
@@ -89,7 +90,19 @@ pub fn facts(body: &impl Body, names: &FieldNames) -> BodyFacts {
         refresh_in_body,
         detail: detail(body),
         code,
+        field_errors: field_errors(body),
     }
+}
+
+/// The members that are lists of messages, as DRF writes validation errors.
+fn field_errors(body: &impl Body) -> FieldErrors {
+    body.keys()
+        .into_iter()
+        .filter_map(|key| match body.member(&key) {
+            Member::List(l) if !l.is_empty() => Some((key, l)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The server's message: `detail`, else the first `non_field_errors` entry, else the first
@@ -99,19 +112,20 @@ pub fn facts(body: &impl Body, names: &FieldNames) -> BodyFacts {
 fn detail(body: &impl Body) -> Option<String> {
     for key in ["detail", "non_field_errors"] {
         match body.member(key) {
-            Member::Text(t) | Member::List(Some(t)) => return Some(t),
+            Member::Text(t) => return Some(t),
+            Member::List(l) if !l.is_empty() => return l.into_iter().next(),
             _ => {}
         }
     }
     body.keys()
         .into_iter()
         .find_map(|key| match body.member(&key) {
-            Member::List(Some(msg)) => {
+            Member::List(l) => l.first().map(|msg| {
                 let mut s = key;
                 s.push_str(": ");
-                s.push_str(&msg);
-                Some(s)
-            }
+                s.push_str(msg);
+                s
+            }),
             _ => None,
         })
 }
@@ -243,7 +257,7 @@ mod tests {
     }
 
     fn list(s: &str) -> Member {
-        Member::List(Some(s.to_string()))
+        Member::List(vec![s.to_string()])
     }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
@@ -328,7 +342,7 @@ mod tests {
             &Obj(vec![
                 ("detail", text("Given token not valid for any token type")),
                 ("code", text("token_not_valid")),
-                ("messages", Member::List(None)),
+                ("messages", Member::List(vec![])),
             ]),
             &FieldNames::default(),
         );

@@ -19,10 +19,11 @@ use super::codec;
 use super::config::Config;
 use super::driver::Inner;
 use super::error::to_js;
+use crate::core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
 use crate::core::error::AuthError;
 use crate::core::secret::Secret;
 use crate::core::session::Call;
-use crate::platform::reading;
+use crate::platform::{get, http, reading, set};
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -53,21 +54,102 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] credentials: JsValue,
     ) -> Promise {
-        let body = if credentials.is_object() {
-            JSON::stringify(&credentials)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| AuthError::config("credentials", "cannot be sent as JSON"))
-        } else {
-            Err(AuthError::config(
-                "credentials",
-                "must be an object such as { username, password }",
-            ))
+        self.send(json(&credentials, "credentials").map(Call::Login))
+    }
+
+    /// Signs in through another endpoint that answers like dj-rest-auth's `LoginView` (social
+    /// login such as `"dj-rest-auth/google/"`, a custom view): everything `login()` does.
+    #[wasm_bindgen(js_name = loginWith, unchecked_return_type = "Promise<Session>")]
+    pub fn login_with(
+        &self,
+        endpoint: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] body: JsValue,
+    ) -> Promise {
+        let url = http::resolve(endpoint, &self.inner.cfg.base)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .ok_or_else(|| AuthError::config("endpoint", "is not a valid http(s) URL"));
+        self.send(url.and_then(|url| Ok(Call::LoginWith(json(&body, "body")?, url))))
+    }
+
+    /// Creates an account: POSTs `fields` to `endpoints.register`. An active account is then
+    /// signed in with the same credentials (`options.credentials` when the login fields differ);
+    /// the sign-up's own tokens are never kept. Superseded as `login()` is.
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<SignUpResult>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] fields: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpOptions")] options: Option<Object>,
+    ) -> Promise {
+        let given = options
+            .map(|o| get(&o, "credentials"))
+            .filter(|c| !c.is_undefined());
+        let login = match given {
+            Some(c) => json(&c, "options.credentials"),
+            None => {
+                let derived = Object::new();
+                for (from, to) in LOGIN_FROM_SIGN_UP {
+                    let v = get(&fields, from);
+                    if v.is_string() {
+                        set(&derived, to, &v);
+                    }
+                }
+                json(&derived, "fields")
+            }
         };
-        match body {
-            Ok(body) => self.inner.call(Call::Login(Secret::new(body))),
-            Err(e) => Promise::reject(&to_js(&e)),
+        self.send(login.and_then(|login| {
+            Ok(Call::SignUp {
+                fields: json(&fields, "fields")?,
+                login,
+            })
+        }))
+    }
+
+    /// `POST endpoints.passwordChange` with `{ old_password, new_password1, new_password2 }`
+    /// (signed in).
+    #[wasm_bindgen(js_name = changePassword, unchecked_return_type = "Promise<AccountResult>")]
+    pub fn change_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PasswordChange")] fields: JsValue,
+    ) -> Promise {
+        self.account(AccountCall::ChangePassword, &fields, "fields")
+    }
+
+    /// `POST endpoints.passwordReset` with `{ email }`: the server e-mails a reset link.
+    #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<AccountResult>")]
+    pub fn request_password_reset(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
+    ) -> Promise {
+        let body = Object::new();
+        set(&body, "email", &email);
+        if !email.is_string() {
+            return self.send(Err(AuthError::config("email", "must be a string")));
         }
+        self.account(AccountCall::RequestReset, &body, "email")
+    }
+
+    /// `POST endpoints.passwordResetConfirm` with `{ uid, token, new_password1, new_password2 }`
+    /// from the link.
+    #[wasm_bindgen(js_name = confirmPasswordReset, unchecked_return_type = "Promise<AccountResult>")]
+    pub fn confirm_password_reset(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PasswordResetConfirm")] fields: JsValue,
+    ) -> Promise {
+        self.account(AccountCall::ConfirmReset, &fields, "fields")
+    }
+
+    /// `PATCH endpoints.user` with `patch`; the user the server sends back becomes `user`
+    /// here and in the other tabs (`userUpdated`).
+    #[wasm_bindgen(js_name = updateUser, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn update_user(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] patch: JsValue,
+    ) -> Promise {
+        if self.inner.cfg.user.is_none() {
+            let e = AuthError::config("endpoints.user", "is null: updateUser() needs it");
+            return self.send(Err(e));
+        }
+        self.account(AccountCall::UpdateUser, &patch, "patch")
     }
 
     /// On page load: reuses a stored unexpired token, else refreshes from the cookie; `null`
@@ -163,6 +245,18 @@ impl AuthClient {
 }
 
 impl AuthClient {
+    /// An app call, or its argument's error.
+    fn send(&self, call: Result<Call<JsValue>, AuthError>) -> Promise {
+        match call {
+            Ok(call) => self.inner.call(call),
+            Err(e) => Promise::reject(&to_js(&e)),
+        }
+    }
+
+    fn account(&self, call: AccountCall, body: &JsValue, key: &str) -> Promise {
+        self.send(json(body, key).map(|b| Call::Account(call, b)))
+    }
+
     /// The shared state (for the doctor module's entry point).
     #[cfg_attr(not(feature = "doctor-module"), allow(dead_code))]
     pub(super) fn inner(&self) -> &Rc<Inner> {
@@ -176,6 +270,18 @@ impl Drop for AuthClient {
     fn drop(&mut self) {
         self.inner.close();
     }
+}
+
+/// An object argument as the JSON body to send; `config` naming `key` otherwise.
+fn json(v: &JsValue, key: &str) -> Result<Secret, AuthError> {
+    if !v.is_object() {
+        return Err(AuthError::config(key, "must be an object"));
+    }
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(Secret::new)
+        .ok_or_else(|| AuthError::config(key, "cannot be sent as JSON"))
 }
 
 /// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for

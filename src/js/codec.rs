@@ -68,6 +68,25 @@ pub fn logout_result(o: &LogoutOutcome) -> JsValue {
     obj.into()
 }
 
+/// `SignUpResult`: `{ verificationSent, session }`.
+pub fn signed_up(s: Option<&Snapshot<JsValue>>) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "verificationSent", &JsValue::from_bool(s.is_none()));
+    set(&obj, "session", &s.map_or(JsValue::NULL, session));
+    obj.into()
+}
+
+/// `AccountResult`: `{ detail }`, the server's message.
+pub fn answered(detail: Option<&str>) -> JsValue {
+    let obj = Object::new();
+    set(
+        &obj,
+        "detail",
+        &detail.map_or(JsValue::NULL, JsValue::from_str),
+    );
+    obj.into()
+}
+
 /// The token record as stored and broadcast: `{ v: 1, token, expiresAt, lifetime, user }`.
 pub fn record(s: &Snapshot<JsValue>) -> Object {
     let obj = Object::new();
@@ -119,6 +138,14 @@ pub fn message(b: &Broadcast<JsValue>, private: bool) -> JsValue {
             set(&msg, "signedIn", &JsValue::from_bool(*signed_in));
             (msg, "token")
         }
+        Broadcast::User(snapshot) => {
+            let msg = if private {
+                record(snapshot)
+            } else {
+                Object::new()
+            };
+            (msg, "user")
+        }
         Broadcast::SignedOut => (Object::new(), "signedOut"),
         Broadcast::Expired => (Object::new(), "expired"),
     };
@@ -131,6 +158,8 @@ pub fn message(b: &Broadcast<JsValue>, private: bool) -> JsValue {
 pub enum Message {
     /// A sign-in (`signed_in`) or a refresh, with the token unless it came through storage.
     Token(Option<Snapshot<JsValue>>, bool),
+    /// `updateUser()` in another tab, with the session unless it came through storage.
+    User(Option<Snapshot<JsValue>>),
     /// `logout()` in another tab.
     SignedOut,
     /// The refresh cookie was refused in another tab.
@@ -144,6 +173,7 @@ pub fn read_message(v: &JsValue) -> Option<Message> {
             read_record(v),
             get(v, "signedIn").as_bool().unwrap_or(false),
         )),
+        Some("user") => Some(Message::User(read_record(v))),
         Some("signedOut") => Some(Message::SignedOut),
         Some("expired") => Some(Message::Expired),
         _ => None,
@@ -156,7 +186,7 @@ pub fn reply(endpoint: Endpoint, r: http::Reply, fields: &FieldNames) -> Reply<J
     let facts = reply::facts(&JsBody(&r.json), fields);
     let user = match endpoint {
         Endpoint::Login => as_user(get(&r.json, &fields.user)),
-        Endpoint::User => as_user(r.json),
+        Endpoint::User | Endpoint::Profile => as_user(r.json),
         _ => None,
     };
     Reply {

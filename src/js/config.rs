@@ -23,8 +23,10 @@ pub struct Config {
     pub refresh: String,
     /// Logout endpoint.
     pub logout: String,
-    /// User endpoint; `None` disables the look-up.
+    /// User endpoint; `None` disables the look-up (and `updateUser()`).
     pub user: Option<String>,
+    /// The account endpoints: register, passwordChange, passwordReset, passwordResetConfirm.
+    pub account: [String; 4],
     /// Where the access token lives.
     pub storage: StorageKind,
     /// Web Storage key and cross-tab channel name.
@@ -61,11 +63,18 @@ const KEYS: &[&str] = &[
 
 /// The documented dj-rest-auth paths, relative to `baseUrl` (so a base with a path prefix,
 /// `https://x/api/`, gives `https://x/api/dj-rest-auth/login/`).
-const DEFAULT_ENDPOINTS: [(&str, &str); 4] = [
+const DEFAULT_ENDPOINTS: [(&str, &str); 8] = [
     ("login", "dj-rest-auth/login/"),
     ("refresh", "dj-rest-auth/token/refresh/"),
     ("logout", "dj-rest-auth/logout/"),
     ("user", "dj-rest-auth/user/"),
+    ("register", "dj-rest-auth/registration/"),
+    ("passwordChange", "dj-rest-auth/password/change/"),
+    ("passwordReset", "dj-rest-auth/password/reset/"),
+    (
+        "passwordResetConfirm",
+        "dj-rest-auth/password/reset/confirm/",
+    ),
 ];
 
 /// Largest accepted millisecond value: `setTimeout`'s limit (about 24.8 days).
@@ -87,6 +96,7 @@ impl Config {
             refresh: String::new(),
             logout: String::new(),
             user: None,
+            account: Default::default(),
             storage: StorageKind::Memory,
             storage_key: String::from("tokenward"),
             csrf: Some((String::from("csrftoken"), String::from("X-CSRFToken"))),
@@ -121,7 +131,8 @@ impl Config {
         let endpoints = get(obj, "endpoints");
         if !endpoints.is_undefined() {
             let e = as_object(&endpoints, "endpoints")?;
-            check_keys(e, &["login", "refresh", "logout", "user"], "endpoints.")?;
+            let names = DEFAULT_ENDPOINTS.map(|(name, _)| name);
+            check_keys(e, &names, "endpoints.")?;
         }
         for (i, (name, default)) in DEFAULT_ENDPOINTS.into_iter().enumerate() {
             let v = get(&endpoints, name);
@@ -142,7 +153,8 @@ impl Config {
                 0 => cfg.login = url,
                 1 => cfg.refresh = url,
                 2 => cfg.logout = url,
-                _ => cfg.user = Some(url),
+                3 => cfg.user = Some(url),
+                _ => cfg.account[i - 4] = url,
             }
         }
 

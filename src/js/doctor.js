@@ -3,11 +3,11 @@
 // do not download it. The module runs a throwaway client on the same config (memory storage,
 // no cross-tab messages: it must not disturb this page's session or the other tabs).
 // Never rejects: resolves to { report, signedIn, confirmed } (see src/js/doctor.rs).
-export function loadDoctor(config, options) {
+export function loadDoctor(config, options, exposed) {
   return import("./doctor/tokenward.js")
     .then(async (m) => {
       if (typeof m.default === "function") await m.default();
-      return m.runDoctor({ ...config, storage: "memory", crossTab: false }, options);
+      return m.runDoctor({ ...config, storage: "memory", crossTab: false }, options, exposed);
     })
     .catch((e) => ({
       report: {

@@ -39,7 +39,8 @@ impl Inner {
         if credentialed {
             let _ = wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)).await;
         }
-        let (report, cycle) = self.examine(options).await;
+        let exposed = self.read(|m| m.sign_up_exposed_refresh());
+        let (report, cycle) = self.examine(options, exposed).await;
         if credentialed {
             self.input(Input::Examined {
                 signed_in: cycle.signed_in,
@@ -55,15 +56,17 @@ impl Inner {
 extern "C" {
     /// See doctor.js.
     #[wasm_bindgen(js_name = loadDoctor)]
-    fn load_doctor(config: &JsValue, options: &JsValue) -> js_sys::Promise;
+    fn load_doctor(config: &JsValue, options: &JsValue, exposed: bool) -> js_sys::Promise;
 }
 
 #[cfg(feature = "lazy-doctor")]
 impl Inner {
     /// Runs the doctor module on this client's config: `{ report, signedIn, confirmed }`.
-    async fn examine(&self, options: Option<Object>) -> (JsValue, Cycle) {
+    /// `exposed`: a sign-up of this client answered with the refresh token in its body.
+    async fn examine(&self, options: Option<Object>, exposed: bool) -> (JsValue, Cycle) {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-        let result = wasm_bindgen_futures::JsFuture::from(load_doctor(&self.config, &options))
+        let result = load_doctor(&self.config, &options, exposed);
+        let result = wasm_bindgen_futures::JsFuture::from(result)
             .await
             .unwrap_or(JsValue::UNDEFINED);
         let get = |k: &str| crate::platform::get(&result, k);
@@ -82,10 +85,14 @@ impl Inner {
 /// As `new AuthClient(config)`.
 #[cfg(feature = "doctor-module")]
 #[wasm_bindgen(js_name = runDoctor)]
-pub fn run_doctor(config: JsValue, options: Option<Object>) -> Result<js_sys::Promise, JsValue> {
+pub fn run_doctor(
+    config: JsValue,
+    options: Option<Object>,
+    exposed: bool,
+) -> Result<js_sys::Promise, JsValue> {
     let client = super::AuthClient::new(config)?;
     Ok(super::client::spawn(async move {
-        let (report, cycle) = client.inner().examine(options).await;
+        let (report, cycle) = client.inner().examine(options, exposed).await;
         let out = Object::new();
         crate::platform::set(&out, "report", &report);
         crate::platform::set(&out, "signedIn", &JsValue::from_bool(cycle.signed_in));
@@ -139,6 +146,7 @@ mod probes {
         ) -> Answer {
             let request = Request {
                 endpoint,
+                url: None,
                 payload,
                 bearer: bearer.cloned(),
                 mint_csrf: false,
@@ -161,9 +169,14 @@ mod probes {
         }
 
         /// The probes, the report, and what a credentialed cycle did.
-        pub(in crate::js) async fn examine(&self, options: Option<Object>) -> (JsValue, Cycle) {
+        pub(in crate::js) async fn examine(
+            &self,
+            options: Option<Object>,
+            exposed: bool,
+        ) -> (JsValue, Cycle) {
             let mut probes = Probes {
                 reach: Some(self.reach().await),
+                sign_up_refresh_in_body: exposed,
                 ..Probes::default()
             };
             let credentials = options

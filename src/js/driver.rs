@@ -212,6 +212,9 @@ impl Inner {
             Outcome::NoSession => (resolve, JsValue::NULL),
             Outcome::LoggedOut(o) => (resolve, codec::logout_result(&o)),
             Outcome::Turn => (resolve, JsValue::UNDEFINED),
+            Outcome::SignedUp(s) => (resolve, codec::signed_up(s.as_ref())),
+            Outcome::Answered(detail) => (resolve, codec::answered(detail.as_deref())),
+            Outcome::User(user) => (resolve, user),
             Outcome::Failed(e) => (reject, to_js(&e)),
         };
         let _ = f.call1(&JsValue::NULL, &value);
@@ -262,12 +265,20 @@ impl Inner {
 
     /// Sends one of the SDK's requests and reads its reply as the machine needs it.
     pub(super) async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
+        let account = &self.cfg.account;
+        let user = self.cfg.user.as_deref().unwrap_or_default();
         let (method, url) = match r.endpoint {
             Endpoint::Login => ("POST", self.cfg.login.as_str()),
             Endpoint::Refresh => ("POST", self.cfg.refresh.as_str()),
             Endpoint::Logout => ("POST", self.cfg.logout.as_str()),
-            Endpoint::User => ("GET", self.cfg.user.as_deref().unwrap_or_default()),
+            Endpoint::User => ("GET", user),
+            Endpoint::Profile => ("PATCH", user),
+            Endpoint::Register => ("POST", account[0].as_str()),
+            Endpoint::PasswordChange => ("POST", account[1].as_str()),
+            Endpoint::PasswordReset => ("POST", account[2].as_str()),
+            Endpoint::PasswordResetConfirm => ("POST", account[3].as_str()),
         };
+        let url = r.url.as_deref().unwrap_or(url);
         if r.mint_csrf {
             if let Some((cookie, _)) = &self.cfg.csrf {
                 self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
@@ -327,6 +338,11 @@ impl Inner {
                 // The storage-event fallback carries no token: read it from Web Storage.
                 if let Some(snapshot) = sent.or_else(|| self.load()) {
                     self.input(Input::RemoteToken(snapshot, signed_in));
+                }
+            }
+            Some(Message::User(sent)) => {
+                if let Some(snapshot) = sent.or_else(|| self.load()) {
+                    self.input(Input::RemoteUser(snapshot));
                 }
             }
             Some(Message::SignedOut) => self.input(Input::RemoteSignedOut),

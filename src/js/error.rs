@@ -25,6 +25,14 @@ pub fn to_js(e: &AuthError) -> JsValue {
             .as_deref()
             .map_or(JsValue::UNDEFINED, JsValue::from_str),
     );
+    if !e.fields.is_empty() {
+        let fields = js_sys::Object::new();
+        for (name, messages) in e.fields.iter().filter(|(n, _)| n != "__proto__") {
+            let list: js_sys::Array = messages.iter().map(|m| JsValue::from_str(m)).collect();
+            set(&fields, name, &list);
+        }
+        set(&err, "fields", &fields);
+    }
     err
 }
 

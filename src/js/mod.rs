@@ -33,8 +33,11 @@ const TS_TYPES: &'static str = r#"
 export interface AuthConfig {
   /** Absolute URL of the API, without query or fragment; endpoint paths and relative `fetch` URLs resolve against it. */
   baseUrl: string;
-  /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths. `user: null` disables the user look-up. */
-  endpoints?: { login?: string; refresh?: string; logout?: string; user?: string | null };
+  /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths (`register`: `dj-rest-auth/registration/`, the password ones under `dj-rest-auth/password/`). `user: null` disables the user look-up and `updateUser()`. */
+  endpoints?: {
+    login?: string; refresh?: string; logout?: string; user?: string | null;
+    register?: string; passwordChange?: string; passwordReset?: string; passwordResetConfirm?: string;
+  };
   /** Where the access token lives. Default `"memory"`. The refresh token is never stored by the SDK. */
   storage?: "memory" | "localStorage" | "sessionStorage";
   /** Web Storage key and cross-tab channel name. Default `"tokenward"`. */
@@ -69,17 +72,47 @@ export interface LogoutResult {
   warning?: string;
 }
 
+/** `signUp()`: signed in, or waiting for the e-mail to be verified (then `session` is `null`). */
+export type SignUpResult =
+  | { verificationSent: false; session: Session }
+  | { verificationSent: true; session: null };
+
+export interface SignUpOptions {
+  /** The login body after an active sign-up. Default: `username`, `email` and `password1` of the fields, as `username`, `email`, `password`. */
+  credentials?: Record<string, unknown>;
+}
+
+/** The password calls: the server's message. */
+export interface AccountResult {
+  detail: string | null;
+}
+
+export interface PasswordChange {
+  old_password?: string;
+  new_password1: string;
+  new_password2: string;
+  [field: string]: unknown;
+}
+
+export interface PasswordResetConfirm {
+  uid: string;
+  token: string;
+  new_password1: string;
+  new_password2: string;
+  [field: string]: unknown;
+}
+
 export interface AuthEvent {
-  type: "signedIn" | "refreshed" | "signedOut" | "expired";
+  type: "signedIn" | "refreshed" | "signedOut" | "expired" | "userUpdated";
   user: Record<string, unknown> | null;
   source: "this_tab" | "other_tab";
   reason?: string;
 }
 
-/** `aborted`: the caller's `AbortSignal` fired, or a later `login()` / `logout()` superseded the call. */
+/** `aborted`: the caller's `AbortSignal` fired, or a later `login()` / `logout()` superseded the call. `invalid_input`: the server refused submitted fields (see `fields`). */
 export type AuthErrorCode =
   | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
-  | "aborted" | "server" | "bad_response" | "storage";
+  | "aborted" | "server" | "bad_response" | "storage" | "invalid_input";
 
 export interface DoctorOptions {
   /** Credentials of a working account: adds a login → refresh → logout cycle (ends signed out). */
@@ -98,5 +131,7 @@ export interface AuthError extends Error {
   code: AuthErrorCode;
   status?: number;
   detail?: string;
+  /** The server's field errors (`invalid_input`, `invalid_credentials`): `{ password1: ["This password is too common."] }`. */
+  fields?: Record<string, string[]>;
 }
 "#;

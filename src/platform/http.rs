@@ -88,8 +88,7 @@ fn failure(result: &JsValue) -> Result<(), AuthError> {
                     .as_string()
                     .unwrap_or_default()
                     .into(),
-                status: None,
-                detail: None,
+                ..AuthError::new(ErrorCode::Config, "")
             })
         }
         Some(_) => (
@@ -322,7 +321,7 @@ impl Body for JsBody<'_> {
         } else if let Some(n) = v.as_f64() {
             Member::Number(n)
         } else if let Some(a) = v.dyn_ref::<Array>() {
-            Member::List(a.get(0).as_string())
+            Member::List(a.iter().filter_map(|e| e.as_string()).collect())
         } else if v.is_undefined() {
             Member::Missing
         } else {

@@ -45,3 +45,27 @@ test("the demo: sign in, call the API, reload and stay signed in, sign out", asy
   assert.match(await text(page, "#result"), /"serverConfirmed": true/);
   assert.deepEqual(errors, []);
 });
+
+test("the demo's sign-up form: field errors next to it, then signed up and in", async () => {
+  const page = await (await browser.newContext()).newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  // The account backend (registration without verification).
+  await page.goto(`${SITE}/www/?api=${encodeURIComponent("http://127.0.0.1:8006")}`);
+  await page.waitForFunction(() => document.querySelector("#result").textContent.length > 0);
+  await page.click("#signup summary");
+  const name = `demo${Date.now().toString(36)}`;
+  await page.fill("#signup-form [name=username]", name);
+  await page.fill("#signup-form [name=email]", `${name}@example.com`);
+  await page.fill("#signup-form [name=password]", "password");
+  await page.click("#signup-button");
+  await page.waitForFunction(() => document.querySelector("#signup-errors").textContent.length > 0);
+  assert.match(await text(page, "#signup-errors"), /password1: This password is too common/);
+  assert.match(await text(page, "#result"), /invalid_input/);
+  await page.fill("#signup-form [name=password]", "a-demo-password-93");
+  await page.click("#signup-button");
+  await page.waitForFunction(() => document.querySelector("#status").textContent === "signed in");
+  assert.equal(await text(page, "#user"), name);
+  assert.match(await text(page, "#result"), /signed up and in/);
+  assert.deepEqual(errors, []);
+});

@@ -3,13 +3,18 @@
 import init, { AuthClient, isAuthError } from "../../pkg/tokenward.js";
 import type {
   AuthConfig, AuthEvent, LogoutResult, Session, AuthErrorCode, DoctorReport,
+  SignUpResult, AccountResult,
 } from "../../pkg/tokenward.js";
 
 export async function main(): Promise<void> {
   await init();
   const config: AuthConfig = {
     baseUrl: "https://api.example.com",
-    endpoints: { login: "/auth/login/", user: null },
+    endpoints: {
+      login: "/auth/login/", user: null, register: "/auth/registration/",
+      passwordChange: "/auth/password/change/", passwordReset: "/auth/password/reset/",
+      passwordResetConfirm: "/auth/password/reset/confirm/",
+    },
     storage: "sessionStorage",
     storageKey: "app",
     csrf: { cookie: "csrftoken", header: "X-CSRFToken" },
@@ -22,7 +27,7 @@ export async function main(): Promise<void> {
   };
   const auth = new AuthClient(config);
   const off: () => void = auth.onChange((e: AuthEvent) => {
-    const kind: "signedIn" | "refreshed" | "signedOut" | "expired" = e.type;
+    const kind: "signedIn" | "refreshed" | "signedOut" | "expired" | "userUpdated" = e.type;
     const source: "this_tab" | "other_tab" = e.source;
     console.log(kind, source, e.user, e.reason);
   });
@@ -55,6 +60,26 @@ export async function main(): Promise<void> {
     console.log(level, f.code, f.message, f.fix ?? "");
   }
   await auth.doctor();
+  const up: SignUpResult = await auth.signUp(
+    { username: "ada", email: "ada@example.com", password1: "pw", password2: "pw" },
+    { credentials: { email: "ada@example.com", password: "pw" } },
+  );
+  const upSession: Session | null = up.verificationSent ? null : up.session;
+  const social: Session = await auth.loginWith("dj-rest-auth/google/", { access_token: "t" });
+  const changed: AccountResult = await auth.changePassword({ new_password1: "a", new_password2: "a" });
+  const said: string | null = changed.detail;
+  await auth.requestPasswordReset("ada@example.com");
+  await auth.confirmPasswordReset({ uid: "u", token: "t", new_password1: "a", new_password2: "a" });
+  const user: Record<string, unknown> = await auth.updateUser({ first_name: "Ada" });
+  try {
+    await auth.signUp({ username: "ada" });
+  } catch (e) {
+    if (isAuthError(e) && e.code === "invalid_input") {
+      const fields: Record<string, string[]> | undefined = e.fields;
+      console.log(fields?.password1?.[0]);
+    }
+  }
+  console.log(upSession, social, said, user);
   off();
   auth.free();
   console.log(token, expires, res.status, confirmed, warning, maybeToken, signedIn, expiry);

@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
 
+mod account;
 mod timing;
 pub use timing::Stamps;
 
@@ -79,6 +80,8 @@ pub struct Probes {
     pub logout_bearer: Option<Answer>,
     /// The time claims of the cycle's tokens (see [`Stamps`]).
     pub stamps: Option<Stamps>,
+    /// A sign-up of this page answered with the refresh token in its body.
+    pub sign_up_refresh_in_body: bool,
 }
 
 fn finding(level: Level, code: &'static str, message: &[&str], fix: Option<&[&str]>) -> Finding {
@@ -96,6 +99,13 @@ fn detail(facts: &BodyFacts) -> &str {
 
 /// The findings for `probes`, run from the page `origin` against `api` (the base URL).
 pub fn diagnose(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
+    let mut out = probed(probes, origin, api);
+    out.extend(account::findings(probes));
+    out
+}
+
+/// The findings of the probes themselves.
+fn probed(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     match probes.reach {
         Some(Reach::Unreachable) => {
@@ -326,6 +336,7 @@ mod tests {
             logout_cookie_only: Some(logout_cookie_only),
             logout_bearer,
             stamps: None,
+            sign_up_refresh_in_body: false,
         }
     }
 

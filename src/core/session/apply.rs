@@ -96,14 +96,24 @@ impl<U: Clone> Machine<U> {
         });
     }
 
-    pub(super) fn login_failed(&mut self, job: u32, e: AuthError, now: Ms) {
+    pub(super) fn login_failed(&mut self, job: u32, mut e: AuthError, now: Ms) {
+        if self.awaited_for(job, Want::SignUp) {
+            e.message = "the account was created, but signing in with the same credentials \
+                         failed (pass them as signUp(fields, { credentials }))"
+                .into();
+        }
         self.end_job_waiters(job, now, &|_, want| match want {
             Want::Restore => None,
             _ => Some(Outcome::Failed(e.clone())),
         });
+        self.end_orphaned();
+    }
+
+    /// A sign-in job ended without signing in. If a login it superseded had succeeded, the
+    /// cookies belong to a session no call asks for: it is ended, here and at the server (its
+    /// token is the Bearer).
+    pub(super) fn end_orphaned(&mut self) {
         if core::mem::take(&mut self.orphaned) {
-            // A login this one superseded had succeeded: the cookies belong to a session no
-            // call asks for. End it, here and at the server (its token is the Bearer).
             self.end_locally(true);
             self.push_job(JobKind::logout());
         }
@@ -190,6 +200,7 @@ impl<U: Clone> Machine<U> {
     /// A `Session` for the app, or why there is none.
     pub(super) fn session_or_failure(&self, want: Want) -> Option<Outcome<U>> {
         Some(match self.snapshot() {
+            Some(s) if want == Want::SignUp => Outcome::SignedUp(Some(s)),
             Some(s) => Outcome::Session(s),
             None if want == Want::Restore => Outcome::NoSession,
             None => Outcome::Failed(signed_out()),

@@ -1,7 +1,10 @@
 //! What the machine tells the shell: requests to send, the lock, storage, messages to other
 //! tabs, events for subscribers, and how each app call settles.
 
+use alloc::string::String;
+
 use super::{Ms, TokenRecord};
+use crate::core::account::AccountCall;
 use crate::core::error::AuthError;
 use crate::core::logout::LogoutOutcome;
 use crate::core::outcome::Endpoint;
@@ -18,6 +21,8 @@ pub enum EventKind {
     SignedOut,
     /// The server refused the refresh cookie: the session is over.
     Expired,
+    /// `updateUser()` changed the user (here or in another tab).
+    UserUpdated,
 }
 
 impl EventKind {
@@ -28,6 +33,7 @@ impl EventKind {
             EventKind::Refreshed => "refreshed",
             EventKind::SignedOut => "signedOut",
             EventKind::Expired => "expired",
+            EventKind::UserUpdated => "userUpdated",
         }
     }
 }
@@ -105,15 +111,18 @@ pub enum Payload {
     Nothing,
     /// `{}` (refresh, logout).
     Empty,
-    /// The app's credentials as JSON (login). Redacted in `Debug`.
+    /// The app's JSON (login credentials, sign-up or password fields). Redacted in `Debug`.
     Credentials(Secret),
 }
 
 /// A request for the shell to send with `credentials: "include"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
-    /// Which endpoint (it implies the method: `GET` for the user, else `POST`).
+    /// Which endpoint (it implies the method: `GET` for the user, `PATCH` for the profile,
+    /// else `POST`).
     pub endpoint: Endpoint,
+    /// The URL when it is not the endpoint's configured one (`loginWith()`).
+    pub url: Option<String>,
     /// The body.
     pub payload: Payload,
     /// `Authorization: Bearer …`, when set.
@@ -126,8 +135,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// Whether the answer can set or clear the session cookies (login, refresh, logout):
-    /// such requests never overlap.
+    /// Whether it is a job's request — everything but the user look-up: login, refresh and
+    /// logout set or clear the session cookies, sign-up and the password calls the Django
+    /// session's. Such requests never overlap.
     pub fn sets_cookies(&self) -> bool {
         self.endpoint != Endpoint::User
     }
@@ -155,6 +165,13 @@ pub enum Outcome<U> {
     Failed(AuthError),
     /// `doctor()`'s turn has come: the queue is its until it reports [`Input::Examined`].
     Turn,
+    /// `signUp()` resolves with a `SignUpResult`: signed in, or (`None`) waiting for the
+    /// e-mail to be verified.
+    SignedUp(Option<Snapshot<U>>),
+    /// A password call resolves with `{ detail }`: the server's message.
+    Answered(Option<String>),
+    /// `updateUser()` resolves with the user the server sent back.
+    User(U),
 }
 
 /// An app call, as the shell hands it to [`super::Machine::handle`].
@@ -162,6 +179,17 @@ pub enum Outcome<U> {
 pub enum Call<U> {
     /// `login(credentials)`: the JSON body to send.
     Login(Secret),
+    /// `loginWith(url, body)`: a login at another endpoint that answers like `LoginView`.
+    LoginWith(Secret, String),
+    /// `signUp(fields)`: the sign-up fields, and the credentials of the login that follows.
+    SignUp {
+        /// The JSON body of the sign-up.
+        fields: Secret,
+        /// The JSON body of the login after it.
+        login: Secret,
+    },
+    /// A password or profile call with its JSON body.
+    Account(AccountCall, Secret),
     /// `logout()`.
     Logout,
     /// `refresh()`, or a refresh `auth.fetch` waits for before sending.
@@ -197,6 +225,8 @@ pub enum Input<U> {
     RemoteSignedOut,
     /// Another tab saw the refresh cookie refused.
     RemoteExpired,
+    /// Another tab's `updateUser()` changed the user.
+    RemoteUser(Snapshot<U>),
     /// `doctor()`'s credentialed cycle is over: it signed in (`signed_in`), and its logout was
     /// confirmed (`confirmed`).
     Examined {
@@ -247,6 +277,8 @@ pub enum Broadcast<U> {
     SignedOut,
     /// The server refused the refresh cookie.
     Expired,
+    /// `updateUser()` changed the user: the session with it.
+    User(Snapshot<U>),
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

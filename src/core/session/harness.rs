@@ -313,3 +313,31 @@ impl Shell {
         core::mem::take(&mut self.events)
     }
 }
+
+impl Shell {
+    /// `signUp(fields)` with the fields of `{"username":"ada",…}` and the login after it.
+    pub fn sign_up(&mut self) -> OpId {
+        let op = self.op();
+        let fields =
+            Secret::new(r#"{"username":"ada","password1":"pw","password2":"pw"}"#.to_string());
+        let login = Secret::new(r#"{"username":"ada","password":"pw"}"#.to_string());
+        self.m.sign_up(op, fields, login, self.now);
+        self.drain();
+        op
+    }
+
+    /// A password or profile call.
+    pub fn account(&mut self, call: crate::core::account::AccountCall) -> OpId {
+        let op = self.op();
+        self.m
+            .account(op, call, Secret::new("{}".to_string()), self.now);
+        self.drain();
+        op
+    }
+
+    /// The Bearer of the last request sent.
+    pub fn last_bearer(&self) -> Option<String> {
+        let r = self.sent.last()?;
+        r.bearer.as_ref().map(|b| b.expose().to_string())
+    }
+}

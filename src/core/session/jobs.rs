@@ -12,6 +12,7 @@ use alloc::string::String;
 use super::event::{Action, Payload, ReqId, Request};
 use super::steps::Next;
 use super::{Delay, Failure, Machine, Ms, State, TokenRecord, REFRESH_LIMIT_FACTOR};
+use crate::core::account::AccountCall;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::logout::LogoutOutcome;
 use crate::core::outcome::{BodyFacts, Endpoint};
@@ -47,7 +48,18 @@ pub(super) struct Job {
 pub(super) enum JobKind {
     Login {
         credentials: Secret,
+        /// `loginWith()`'s endpoint, else `endpoints.login`.
+        at: Option<String>,
         exchange: Exchange<AuthError>,
+    },
+    /// A sign-up, a password or a profile call ([`crate::core::account`]).
+    Account {
+        call: AccountCall,
+        body: Secret,
+        /// How its requests get past Django's CSRF check while signed out (as a login's).
+        exchange: Exchange<AuthError>,
+        /// A sign-up: the credentials of the login that follows it.
+        then_login: Option<Secret>,
     },
     Refresh {
         /// The token generation when the job was queued: a newer token by the time the job
@@ -66,10 +78,20 @@ pub(super) enum JobKind {
 }
 
 impl JobKind {
-    pub(super) fn login(credentials: Secret) -> JobKind {
+    pub(super) fn login(credentials: Secret, at: Option<String>) -> JobKind {
         JobKind::Login {
             credentials,
+            at,
             exchange: Exchange::default(),
+        }
+    }
+
+    pub(super) fn account(call: AccountCall, body: Secret, then_login: Option<Secret>) -> JobKind {
+        JobKind::Account {
+            call,
+            body,
+            exchange: Exchange::default(),
+            then_login,
         }
     }
 
@@ -134,10 +156,15 @@ impl Job {
         matches!(self.stage, Stage::Examining)
     }
 
-    /// A later login or logout supersedes it (not a logout, which must reach the server, nor
-    /// `doctor()`'s cycle, which reports when it is over).
+    /// A later login or logout supersedes it: a login, refresh or sign-up (not a logout,
+    /// which must reach the server, nor `doctor()`'s cycle, which reports when it is over, nor
+    /// a password or profile call, which reports what the server did).
     pub(super) fn supersedable(&self) -> bool {
-        !matches!(self.kind, JobKind::Logout { .. } | JobKind::Doctor)
+        match &self.kind {
+            JobKind::Logout { .. } | JobKind::Doctor => false,
+            JobKind::Account { call, .. } => *call == AccountCall::SignUp,
+            JobKind::Login { .. } | JobKind::Refresh { .. } => true,
+        }
     }
 
     pub(super) fn grace_until(&self) -> Option<Ms> {
@@ -219,6 +246,7 @@ impl<U: Clone> Machine<U> {
         };
         Request {
             endpoint,
+            url: None,
             payload,
             bearer,
             mint_csrf: false,
@@ -237,10 +265,25 @@ impl<U: Clone> Machine<U> {
         let request = match &job.kind {
             JobKind::Login {
                 credentials,
+                at,
                 exchange,
+                ..
+            } => Request {
+                url: at.clone(),
+                ..self.request(
+                    Endpoint::Login,
+                    Payload::Credentials(credentials.clone()),
+                    exchange.bearer.clone(),
+                )
+            },
+            JobKind::Account {
+                call,
+                body,
+                exchange,
+                ..
             } => self.request(
-                Endpoint::Login,
-                Payload::Credentials(credentials.clone()),
+                call.endpoint(),
+                Payload::Credentials(body.clone()),
                 exchange.bearer.clone(),
             ),
             JobKind::Logout { exchange } => {
@@ -285,13 +328,16 @@ impl<U: Clone> Machine<U> {
                 job.stage = Stage::Examining;
                 Next::Continue
             }
+            JobKind::Account { .. } => self.start_account(&mut job, now),
             _ => {
                 self.send_main(&mut job, false);
                 Next::Continue
             }
         };
-        if let Next::Continue = next {
-            self.jobs.push_front(job);
+        match next {
+            Next::Continue => self.jobs.push_front(job),
+            // Not from the start of a job.
+            Next::Behind(_) | Next::Done => {}
         }
     }
 
@@ -310,8 +356,19 @@ impl<U: Clone> Machine<U> {
             self.lookup_answered(lookup, reply, now);
         } else if self.jobs.front().is_some_and(|j| j.waits_for(id)) {
             if let Some(mut job) = self.jobs.pop_front() {
-                if let Next::Continue = self.step(&mut job, reply, now) {
-                    self.jobs.push_front(job);
+                match self.step(&mut job, reply, now) {
+                    Next::Continue => self.jobs.push_front(job),
+                    Next::Behind(first) => {
+                        self.jobs.push_front(job);
+                        let id = self.next_id();
+                        self.jobs.push_front(Job {
+                            id,
+                            kind: first,
+                            stage: Stage::Queued,
+                            superseded: false,
+                        });
+                    }
+                    Next::Done => {}
                 }
             }
         }
@@ -328,6 +385,9 @@ impl<U: Clone> Machine<U> {
         }
         match job.kind {
             JobKind::Login { .. } => self.login_failed(job.id, e, now),
+            JobKind::Account { .. } => {
+                self.end_job_waiters(job.id, now, &|_, _| Some(super::Outcome::Failed(e.clone())))
+            }
             JobKind::Refresh { .. } => self.refresh_failed(job.id, Failure::Transient, e, now),
             JobKind::Logout { .. } => self.logged_out(job.id, not_confirmed(&e.message), now),
             // Its turn all the same (a diagnosis is not worth failing for a lock); a

@@ -27,6 +27,7 @@
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
+mod account;
 mod apply;
 mod clock;
 mod event;
@@ -195,6 +196,8 @@ pub struct Machine<U> {
     /// (its reply is never applied, and the client must not keep one the cookies no longer
     /// back).
     orphaned: bool,
+    /// A sign-up answered with the refresh token in its body (for `doctor()`).
+    refresh_exposed: bool,
     actions: VecDeque<Action<U>>,
 }
 
@@ -225,6 +228,7 @@ impl<U: Clone> Machine<U> {
             peers_seen: false,
             jar: None,
             orphaned: false,
+            refresh_exposed: false,
             actions: VecDeque::new(),
         }
     }
@@ -318,6 +322,9 @@ impl<U: Clone> Machine<U> {
         let now = self.clock.tick(at);
         match input {
             Input::Call(op, Call::Login(credentials)) => self.login(op, credentials, now),
+            Input::Call(op, Call::LoginWith(body, url)) => self.login_with(op, body, url, now),
+            Input::Call(op, Call::SignUp { fields, login }) => self.sign_up(op, fields, login, now),
+            Input::Call(op, Call::Account(call, body)) => self.account(op, call, body, now),
             Input::Call(op, Call::Logout) => self.logout(op, now),
             Input::Call(op, Call::Refresh) => self.refresh(op, now),
             Input::Call(op, Call::RefreshAfter401) => self.refresh_after_401(op, now),
@@ -330,6 +337,7 @@ impl<U: Clone> Machine<U> {
             Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
             Input::RemoteSignedOut => self.remote_signed_out(now),
             Input::RemoteExpired => self.remote_expired(now),
+            Input::RemoteUser(snapshot) => self.remote_user(snapshot, now),
             Input::Call(op, Call::Doctor) => self.doctor(op, now),
             Input::Examined {
                 signed_in,
@@ -473,6 +481,8 @@ impl<U: Clone> Machine<U> {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod accounts;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod exchanges;
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -11,6 +11,7 @@
 //! | `refresh()` | a login | waits for it, and takes its token when it signs in |
 //! | `restore()` | anything | waits for it, then answers from the session it leaves |
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::event::{Action, OpId, Outcome, ReqId, Snapshot};
@@ -23,8 +24,12 @@ use crate::core::secret::Secret;
 /// What an app call is waiting for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Want {
-    /// `login()`: its own job.
+    /// `login()`, `loginWith()`: its own job.
     Login,
+    /// `signUp()`: its own job (a sign-up, then a login).
+    SignUp,
+    /// A password or profile call: its own job.
+    Account,
     /// `refresh()`, or a refresh `auth.fetch` waits for before sending: a fresh token.
     Token,
     /// A refresh `auth.fetch` waits for after a 401: a fresh token (see `REFRESH_FLOOR_MS`).
@@ -76,9 +81,21 @@ fn signed_out_meanwhile() -> AuthError {
 impl<U: Clone> Machine<U> {
     /// `login(credentials)`: `credentials` is the JSON body to send.
     pub fn login(&mut self, op: OpId, credentials: Secret, now: Ms) {
+        self.sign_in_job(op, Want::Login, JobKind::login(credentials, None), now);
+    }
+
+    /// `loginWith(url, body)`: a login at another endpoint that answers like `LoginView`
+    /// (social login, a custom view), with everything `login()` does.
+    pub fn login_with(&mut self, op: OpId, body: Secret, url: String, now: Ms) {
+        self.sign_in_job(op, Want::Login, JobKind::login(body, Some(url)), now);
+    }
+
+    /// Queues a job that signs in (a login, a sign-up): it supersedes every job but a logout,
+    /// whose callers reject `aborted`; a `restore()` waits for the new job instead.
+    pub(super) fn sign_in_job(&mut self, op: OpId, want: Want, kind: JobKind, now: Ms) {
         let taken = self.take_superseded(&|j| j.supersedable());
-        let job = self.push_job(JobKind::login(credentials));
-        self.wait(op, Want::Login, On::Job(job), None);
+        let job = self.push_job(kind);
+        self.wait(op, want, On::Job(job), None);
         for w in taken {
             match w.want {
                 // restore() waits for the new login instead.
@@ -144,7 +161,7 @@ impl<U: Clone> Machine<U> {
         }
         for w in taken {
             let outcome = match w.want {
-                Want::Login => Outcome::Failed(aborted()),
+                Want::Login | Want::SignUp => Outcome::Failed(aborted()),
                 Want::Token | Want::Retry => Outcome::Failed(signed_out_meanwhile()),
                 _ => Outcome::NoSession,
             };

@@ -33,7 +33,7 @@ impl<U: Clone> Machine<U> {
             let taken = self.take_superseded(&|j| match j.kind {
                 JobKind::Refresh { .. } => true,
                 JobKind::Logout { .. } => !j.on_wire(),
-                JobKind::Login { .. } | JobKind::Doctor => false,
+                JobKind::Login { .. } | JobKind::Account { .. } | JobKind::Doctor => false,
             });
             self.sign_in(snapshot.record, snapshot.user, None);
             self.persist();
@@ -89,7 +89,7 @@ impl<U: Clone> Machine<U> {
         self.pump(now);
     }
 
-    fn persist(&mut self) {
+    pub(super) fn persist(&mut self) {
         if let Some(s) = self.snapshot() {
             self.actions.push_back(super::Action::Persist(s));
         }

@@ -14,6 +14,9 @@ use crate::core::secret::Secret;
 /// Whether a job goes on after a step.
 pub(super) enum Next {
     Continue,
+    /// Goes on after a new job of this kind, queued in front of it (a password call after the
+    /// refresh that brings it a fresh token).
+    Behind(JobKind),
     Done,
 }
 
@@ -63,6 +66,7 @@ impl<U: Clone> Machine<U> {
                 JobKind::Login { .. } => self.login_answered(job, reply, now),
                 JobKind::Refresh { .. } => self.refresh_answered(job, reply, now),
                 JobKind::Logout { .. } => self.logout_answered(job, reply, now),
+                JobKind::Account { .. } => self.account_answered(job, reply, now),
                 // The doctor's cycle sends its own requests: no reply comes here.
                 JobKind::Doctor => Next::Continue,
             },
@@ -159,7 +163,7 @@ impl<U: Clone> Machine<U> {
         }
     }
 
-    fn send_bearer_refresh(&mut self, job: &mut Job) {
+    pub(super) fn send_bearer_refresh(&mut self, job: &mut Job) {
         let r = self.request(Endpoint::Refresh, Payload::Empty, None);
         let req = self.send(r);
         job.stage = Stage::Wire { req, bearer: true };
@@ -184,6 +188,7 @@ impl<U: Clone> Machine<U> {
         let resend = match &mut job.kind {
             JobKind::Login { exchange, .. } => exchange.resend(bearer),
             JobKind::Logout { exchange } => exchange.resend(bearer),
+            JobKind::Account { exchange, .. } => exchange.resend(bearer),
             JobKind::Refresh { .. } | JobKind::Doctor => None,
         };
         match resend {
@@ -203,6 +208,11 @@ impl<U: Clone> Machine<U> {
                         let o = exchange.fallback.take().map(|(_, o)| o);
                         let o = o.unwrap_or_else(|| not_confirmed("logout failed"));
                         self.logged_out(job.id, o, now);
+                    }
+                    JobKind::Account { exchange, .. } => {
+                        let e = exchange.fallback.take().map(|(_, e)| e);
+                        let e = e.unwrap_or_else(|| AuthError::new(ErrorCode::Server, "failed"));
+                        self.account_failed(job.id, e, now);
                     }
                     JobKind::Refresh { .. } | JobKind::Doctor => {}
                 }

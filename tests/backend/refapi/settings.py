@@ -88,6 +88,11 @@ if REGISTRATION:
         "django.contrib.messages.middleware.MessageMiddleware",
         "allauth.account.middleware.AccountMiddleware",
     ]
+    # allauth's documented set-up: its backend lets LoginView authenticate by e-mail too.
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ]
     ACCOUNT_EMAIL_VERIFICATION = REGISTRATION
     ACCOUNT_LOGIN_METHODS = {"username", "email"}
     ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]

@@ -84,7 +84,13 @@ def _hook(view):
 
 @_hook
 def info(request):
-    return Response({"config": settings.CONFIG, "accessLifetime": settings.ACCESS_LIFETIME})
+    return Response(
+        {
+            "config": settings.CONFIG,
+            "accessLifetime": settings.ACCESS_LIFETIME,
+            "registration": settings.REGISTRATION or None,
+        }
+    )
 
 
 @_hook

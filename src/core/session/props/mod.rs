@@ -27,6 +27,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use proptest::prelude::*;
 
+use crate::core::account::AccountCall;
 use crate::core::outcome::{BodyFacts, Endpoint};
 use crate::core::secret::Secret;
 
@@ -45,6 +46,10 @@ enum Fault {
 enum Op {
     /// `login()` with right (`true`) or wrong credentials.
     Login(bool),
+    /// `signUp()`: an active account (0), one waiting for verification (1), refused fields.
+    SignUp(u8),
+    /// A password or profile call.
+    Account(AccountCall),
     Logout,
     /// `refresh()`, or a refresh `auth.fetch` waits for before sending.
     Refresh,
@@ -82,6 +87,13 @@ fn op() -> impl Strategy<Value = Op> {
     ];
     prop_oneof![
         3 => any::<bool>().prop_map(Op::Login),
+        1 => (0u8..3).prop_map(Op::SignUp),
+        1 => prop_oneof![
+            Just(AccountCall::ChangePassword),
+            Just(AccountCall::UpdateUser),
+            Just(AccountCall::RequestReset),
+        ]
+        .prop_map(Op::Account),
         2 => Just(Op::Logout),
         2 => Just(Op::Refresh),
         1 => Just(Op::Retry),
@@ -365,6 +377,19 @@ impl World {
                 let body = Secret::new(if right { "ok" } else { "wrong" }.to_string());
                 Input::Call(id, Call::Login(body))
             }
+            Op::SignUp(kind) => {
+                let id = self.op_id();
+                self.barrier = self.seq + 1;
+                self.intent = Some(Intent::Login(id));
+                self.signed_out_by_app = false;
+                let fields = Secret::new(["new", "verify", "bad"][kind as usize].to_string());
+                let login = Secret::new("ok".to_string());
+                Input::Call(id, Call::SignUp { fields, login })
+            }
+            Op::Account(call) => Input::Call(
+                self.op_id(),
+                Call::Account(call, Secret::new(String::new())),
+            ),
             Op::Logout => {
                 let id = self.op_id();
                 self.barrier = self.seq + 1;
@@ -470,7 +495,9 @@ impl World {
                 assert!(self.jar.is_none() || self.m.logout_pending());
             }
             Some(Intent::Login(op)) => {
-                if let Some(Outcome::Session(s)) = self.settled.get(&op) {
+                if let Some(Outcome::Session(s) | Outcome::SignedUp(Some(s))) =
+                    self.settled.get(&op)
+                {
                     let mine = self.tokens[s.record.value.expose()].0;
                     assert_eq!(
                         self.m.token().map(|t| self.session_of(&t.value)),

@@ -50,6 +50,10 @@ impl World {
                 user,
             })
         };
+        let body = match &request.payload {
+            Payload::Credentials(c) => c.expose().to_string(),
+            _ => String::new(),
+        };
         match (request.endpoint, &request.payload) {
             (Endpoint::Login, Payload::Credentials(c)) if c.expose() == "ok" => {
                 self.sessions += 1;
@@ -75,6 +79,53 @@ impl World {
                 self.jar = None;
                 reply(200, detail("Successfully logged out.", None), None)
             }
+            // Sign-up: tokens in the body, no cookie (dj-rest-auth's RegisterView).
+            (Endpoint::Register, _) => match body.as_str() {
+                "new" => {
+                    self.sessions += 1;
+                    let t = self.issue(self.sessions, Some(seq), true);
+                    let mut f = token_facts(&t);
+                    f.refresh_in_body = true;
+                    reply(201, f, None)
+                }
+                "verify" => reply(201, detail("Verification e-mail sent.", None), None),
+                _ => {
+                    let mut f = detail("password1: This password is too common.", None);
+                    f.field_errors = alloc::vec![(
+                        "password1".to_string(),
+                        alloc::vec!["This password is too common.".to_string()]
+                    )];
+                    reply(400, f, None)
+                }
+            },
+            // Stateless: any unexpired token of ours will do.
+            (Endpoint::PasswordChange | Endpoint::Profile, _) => {
+                let server = (self.real as i64 + self.skew).max(0) as u64;
+                let valid = request
+                    .bearer
+                    .as_ref()
+                    .and_then(|b| self.tokens.get(b.expose()));
+                match valid {
+                    Some(&(s, _, exp)) if exp > server => {
+                        let f = detail("New password has been saved.", None);
+                        let user = (request.endpoint == Endpoint::Profile).then_some(s + 1000);
+                        reply(200, f, user)
+                    }
+                    _ => reply(
+                        401,
+                        detail(
+                            "Given token not valid for any token type",
+                            Some("token_not_valid"),
+                        ),
+                        None,
+                    ),
+                }
+            }
+            (Endpoint::PasswordReset | Endpoint::PasswordResetConfirm, _) => reply(
+                200,
+                detail("Password reset e-mail has been sent.", None),
+                None,
+            ),
             (Endpoint::User, _) => {
                 let s = request.bearer.as_ref().map(|b| self.session_of(b));
                 reply(
