@@ -48,10 +48,39 @@ module "$out/doctor" npm,doctor-module target/npm-doctor
 # The doctor module ships as two files inside the package.
 (cd "$out/doctor" && rm -f package.json README.md LICENSE .gitignore ./*.d.ts)
 cp docs/npm-README.md "$out/README.md"
+if [ "$target" = web ]; then
+  # The entry with createAuthClient, and the framework bindings (bindings/*.ts), compiled
+  # against this build's declarations; imports stay relative, so bundlers share one module.
+  rm -rf target/bindings && mkdir -p target/bindings
+  cp bindings/*.ts "$out/tokenward.d.ts" target/bindings/
+  tsc -p bindings/tsconfig.json --outDir "$out"
+  for js in index store react vue svelte; do
+    esbuild "$out/$js.js" --minify --format=esm --log-level=warning --outfile="$out/$js.js" --allow-overwrite
+  done
+fi
 node -e '
   const fs = require("fs"), p = process.argv[1], pkg = JSON.parse(fs.readFileSync(p));
-  const keep = process.argv[2] !== "web";
-  pkg.files = [...pkg.files.filter((f) => keep || f !== "snippets"), "doctor/"];
+  const web = process.argv[2] === "web";
+  pkg.files = [...pkg.files.filter((f) => !web || f !== "snippets"), "doctor/"];
+  if (web) {
+    // The main entry and one subpath per binding, types first; the doctor module stays a
+    // relative import of the glue. React, Vue and Svelte are optional peers.
+    const entry = (name) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
+    pkg.exports = {
+      ".": entry("index"),
+      "./react": entry("react"),
+      "./vue": entry("vue"),
+      "./svelte": entry("svelte"),
+      "./tokenward_bg.wasm": "./tokenward_bg.wasm",
+      "./package.json": "./package.json",
+    };
+    pkg.main = "index.js";
+    pkg.types = "index.d.ts";
+    pkg.sideEffects = false;
+    for (const n of ["index", "store", "react", "vue", "svelte"]) pkg.files.push(`${n}.js`, `${n}.d.ts`);
+    pkg.peerDependencies = { react: ">=18", vue: ">=3.3", svelte: ">=4" };
+    pkg.peerDependenciesMeta = { react: { optional: true }, vue: { optional: true }, svelte: { optional: true } };
+  }
   fs.writeFileSync(p, JSON.stringify(pkg, null, 2) + "\n");' "$out/package.json" "$target"
 echo "built $out/ (--target $target): $(wc -c < "$out/tokenward_bg.wasm") bytes wasm," \
   "$(gzip -9c "$out/tokenward_bg.wasm" | wc -c) gzipped; doctor module" \

@@ -4,7 +4,7 @@
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
 # the npm package build → browser tests in headless Chromium against the reference backend in
 # each of its configurations a, b and c → end-to-end tests with Playwright (ordering, faults,
-# cross-tab, doctor, account calls, demo, Vite) → the version matrix (tests/matrix/) → the README's generated
+# cross-tab, doctor, account calls, demo, Vite, the React/Vue/Svelte/Next.js consumers) → the version matrix (tests/matrix/) → the README's generated
 # tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,9 +50,14 @@ done
 echo "== end-to-end tests (Playwright + Chromium, backend config c)"
 ln -sfn ../pkg www/pkg
 vite build --config tests/vite-app/vite.config.mjs
+# The consumer apps (React, Vue, Svelte, Next.js), from the packed package.
+run scripts/consumers.sh
 python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
 site_pid=$!
-trap 'stop_backends; kill $site_pid 2>/dev/null || true' EXIT
+(cd target/consumers/next && NEXT_TELEMETRY_DISABLED=1 exec ../node_modules/.bin/next start \
+  -H 127.0.0.1 -p 8010 >../../../artifacts/next.log 2>&1) &
+next_pid=$!
+trap 'stop_backends; kill $site_pid $next_pid 2>/dev/null || true' EXIT
 start_backend c 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=6
 # For doctor(): configs a and b, and two deliberate misconfigurations.
 start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=http://127.0.0.1:8000
@@ -62,6 +67,9 @@ start_backend b 8005 DB_PATH=db-b-8005.sqlite3
 # For the account calls: registration without and with mandatory e-mail verification.
 start_backend c 8006 DB_PATH=db-c-8006.sqlite3 TEST_HOOKS=1 REGISTRATION=none
 start_backend b 8007 DB_PATH=db-b-8007.sqlite3 TEST_HOOKS=1 REGISTRATION=mandatory
+# For the consumer apps (the Next.js server on 8010 is an origin of its own).
+start_backend c 8008 DB_PATH=db-c-8008.sqlite3 TEST_HOOKS=1 \
+  SPA_ORIGINS=http://127.0.0.1:8000,http://127.0.0.1:8010
 run node --test --test-concurrency=1 tests/e2e/
 stop_backends
 

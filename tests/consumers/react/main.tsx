@@ -1,0 +1,32 @@
+// A React app as users write it: <AuthProvider config> under StrictMode, useAuth() in a
+// component. Type-checked with tsc --strict (scripts/consumers.sh).
+import { StrictMode, useState } from "react";
+import { createRoot } from "react-dom/client";
+import { AuthProvider, useAuth } from "tokenward/react";
+import type { AuthStatus } from "tokenward/react";
+
+const api = new URLSearchParams(location.search).get("api") ?? "http://127.0.0.1:8008";
+
+function App() {
+  const { status, user, login, logout, fetch } = useAuth();
+  const [me, setMe] = useState("");
+  const shown: AuthStatus = status;
+  return (
+    <main>
+      <p id="status">{shown}</p>
+      <p id="user">{typeof user?.username === "string" ? user.username : ""}</p>
+      <button id="login" onClick={() => void login({ username: "demo", password: "tokenward-demo" })}>Sign in</button>
+      <button id="call" onClick={async () => setMe(String((await fetch("/api/me/")).status))}>Call the API</button>
+      <p id="me">{me}</p>
+      <button id="logout" onClick={() => void logout()}>Sign out</button>
+    </main>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <AuthProvider config={{ baseUrl: api }}>
+      <App />
+    </AuthProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,79 @@
+// The consumer apps of tests/consumers/, built from the packed package by
+// scripts/consumers.sh, driven in Chromium against the backend on 8008 (config c, test hooks,
+// SPA origins 8000 and 8010): sign in, call the API, reload → restored, sign out. The React
+// app runs under StrictMode: one restore request per page load. The Next.js app is served by
+// `next start` on 8010 and rendered on the server first.
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, hook, SITE, scenarios } from "./lib.mjs";
+
+const API = "http://127.0.0.1:8008";
+const NEXT = "http://127.0.0.1:8010";
+const REFRESH = "POST /dj-rest-auth/token/refresh/";
+const { test, write } = scenarios("consumers-passed.json");
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  write();
+  await browser?.close();
+});
+
+const text = (page, sel) => page.textContent(sel);
+const statusIs = (page, s) => page.waitForFunction((s) => document.querySelector("#status")?.textContent === s, s);
+const refreshes = async () => (await hook("/test/counters/", undefined, API))[REFRESH] ?? 0;
+const resetCounters = () => hook("/test/counters/reset/", {}, API);
+
+/** Sign in, call the API, reload → restored (one restore request), sign out. */
+async function drive(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Every client opens one BroadcastChannel (crossTab): count them.
+  await page.addInitScript(() => {
+    const Channel = window.BroadcastChannel;
+    window.channels = 0;
+    window.BroadcastChannel = class extends Channel {
+      constructor(name) {
+        super(name);
+        if (name.startsWith("tokenward:")) window.channels++;
+      }
+    };
+  });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await resetCounters();
+  await page.goto(url);
+  await statusIs(page, "signedOut");
+  assert.equal(await refreshes(), 1, "one restore request on load");
+  assert.equal(await page.evaluate(() => window.channels), 1, "one client");
+  await page.click("#login");
+  await statusIs(page, "signedIn");
+  assert.equal(await text(page, "#user"), "demo");
+  await page.click("#call");
+  await page.waitForFunction(() => document.querySelector("#me").textContent === "200");
+  await resetCounters();
+  await page.reload();
+  await statusIs(page, "signedIn");
+  assert.equal(await text(page, "#user"), "demo");
+  assert.equal(await refreshes(), 1, "exactly one restore request after the reload");
+  assert.equal(await page.evaluate(() => window.channels), 1, "one client after the reload");
+  await page.click("#logout");
+  await statusIs(page, "signedOut");
+  assert.deepEqual(errors, []);
+  await context.close();
+}
+
+for (const app of ["react", "vue", "svelte"]) {
+  const strict = app === "react" ? " (StrictMode: one client, one restore)" : "";
+  test(`${app} + Vite, built from the tarball: sign in, call, reload restores, sign out${strict}`, async () => {
+    await drive(`${SITE}/target/consumers/${app}/dist/index.html?api=${encodeURIComponent(API)}`);
+  });
+}
+
+test("Next.js app router: the server renders loading, the browser restores; sign in, call, reload, sign out", async () => {
+  const html = await (await fetch(`${NEXT}/`)).text();
+  assert.match(html, /<p id="status">loading<\/p>/, "server-rendered with status loading");
+  await drive(`${NEXT}/`);
+});
