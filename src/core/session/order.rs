@@ -190,6 +190,28 @@ fn restore_adopts_a_stored_token_and_never_deletes_another_tabs() {
 }
 
 #[test]
+fn another_tabs_refresh_with_the_same_expiry_is_adopted_an_older_one_is_not() {
+    // Issued in the same second as ours: the same `exp`, so the same estimate. The tabs must
+    // agree on one token (the one storage holds), so a tie is the other tab's.
+    let mut s = Shell::new(opts());
+    s.signed_in();
+    let ours = s.m.snapshot().unwrap().record;
+    let same = TokenRecord {
+        value: Secret::new(jwt(s.now / 1000, 300, "same-second")),
+        ..ours.clone()
+    };
+    s.other_tab_shares(same.clone(), None, false);
+    assert_eq!(s.current(), Some(same.value.expose().to_string()));
+    let older = TokenRecord {
+        value: Secret::new(jwt(s.now / 1000 - 10, 300, "older")),
+        expires_at: ours.expires_at.map(|e| e - 10_000),
+        ..ours
+    };
+    s.other_tab_shares(older, None, false);
+    assert_eq!(s.current(), Some(same.value.expose().to_string()));
+}
+
+#[test]
 fn a_refresh_after_a_login_in_flight_takes_the_logins_token() {
     let mut s = Shell::new(opts());
     s.login();

@@ -15,7 +15,8 @@ impl<U: Clone> Machine<U> {
     ///
     /// A sign-in is always followed: the cookies now belong to that session, so this tab's
     /// refreshes (for the old one) and its logouts not yet sent (which would end the new one)
-    /// are superseded. A refresh is adopted only when it is newer than what this tab holds and
+    /// are superseded. A refresh is adopted unless it expires before what this tab holds (a tie
+    /// — issued in the same second — is adopted, so that the tabs agree on one token), and
     /// this tab is not signed out.
     pub fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
         self.peers_seen = true;
@@ -44,7 +45,7 @@ impl<U: Clone> Machine<U> {
                 return;
             }
             let ours = self.token().and_then(|t| t.expires_at);
-            if ours.is_some_and(|o| record.expires_at.is_none_or(|r| r <= o)) {
+            if ours.is_some_and(|o| record.expires_at.is_none_or(|r| r < o)) {
                 return;
             }
             let user = snapshot.user.or_else(|| self.user().cloned());
