@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing tokenward needs, skipping what is already there:
 # the wasm32 target, the npm build's pinned nightly (with rust-src), wasm-bindgen-cli 0.2.130 (must match the crate's pin), wasm-pack 0.15.1,
-# Chromium + ChromeDriver (Debian), npm dev tools (binaryen 132, playwright-core), and the
-# reference backend's Python venv.
+# Chromium + ChromeDriver, Firefox ESR, WebKitGTK's WebKitWebDriver and Xvfb (Debian),
+# geckodriver 0.37.1, npm dev tools (binaryen 132, playwright-core), and the reference
+# backend's Python venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -30,6 +31,17 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v 
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq chromium chromium-driver curl >/dev/null
+fi
+# The other engines of the browser suite (scripts/engines.sh).
+if ! command -v firefox-esr >/dev/null || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v xvfb-run >/dev/null; then
+  say "installing firefox-esr, webkit2gtk-driver, xvfb"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null
+fi
+if ! "$HOME/.cargo/bin/geckodriver" --version 2>/dev/null | grep -q '^geckodriver 0\.37\.1'; then
+  say "installing geckodriver 0.37.1"
+  cargo install geckodriver --version 0.37.1 --force
 fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dev tools"

@@ -2,8 +2,8 @@
 // - the fault table (artifacts/fault-scenarios.json, written by tests/e2e/faults.test.mjs),
 // - the ordering table (artifacts/ordering-scenarios.json, tests/e2e/ordering.test.mjs),
 //   each from test names "<left column> → <right column>";
-// - the compatibility table (artifacts/matrix-rows.json, tests/matrix/matrix.test.mjs):
-//   { head, rows, note }.
+// - the compatibility table (artifacts/matrix-rows.json, tests/matrix/matrix.test.mjs) and the
+//   engines table (artifacts/engines.json, scripts/engines.sh): { head, rows, note }.
 //   node scripts/tables.mjs          check that README.md matches (scripts/test.sh)
 //   node scripts/tables.mjs --write  rewrite the tables in README.md
 import { readFileSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ const TABLES = [
   { name: "fault-table", file: "artifacts/fault-scenarios.json", head: ["scenario", "outcome (asserted)"] },
   { name: "ordering-table", file: "artifacts/ordering-scenarios.json", head: ["the app does", "what happens (asserted)"] },
   { name: "compat-table", file: "artifacts/matrix-rows.json" },
+  { name: "engines-table", file: "artifacts/engines.json" },
 ];
 const cell = (s) => (s ?? "").replace(/\|/g, "\\|");
 

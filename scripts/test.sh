@@ -2,10 +2,11 @@
 # Runs every test of tokenward (the README's test command). Installs what is missing first.
 #   scripts/test.sh
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
-# the npm package build → browser tests in headless Chromium against the reference backend in
-# each of its configurations a, b and c → end-to-end tests with Playwright (ordering, faults,
-# cross-tab, doctor, account calls, demo, Vite, the React/Vue/Svelte/Next.js consumers) → the version matrix (tests/matrix/) → the README's generated
-# tables checked against the tests that passed.
+# the npm package build → browser tests against the reference backend (Chromium in configs
+# a, b and c; Firefox and WebKit in config c) → end-to-end tests with Playwright (ordering,
+# faults, cross-tab, cross-site, doctor, account calls, demo, Vite, the React / Vue / Svelte /
+# Next.js consumers and the bundlers) → the version matrix (tests/matrix/) → the README's
+# generated tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -36,16 +37,11 @@ run node --experimental-wasm-modules --test tests/bundler/
 # The JS snippets' cookie mechanics, with a fake document.
 run node --test tests/snippets/
 
-echo "== browser tests (headless Chromium, backend configs a, b, c)"
-export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000 CHROMEDRIVER=/usr/bin/chromedriver
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-export WASM_BINDGEN_TEST_TIMEOUT=120
-for config in a b c; do
-  echo "-- config $config"
-  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=8
-  run cargo test --target wasm32-unknown-unknown --test browser
-  stop_backends
-done
+echo "== browser tests (Chromium: backend configs a, b, c; Firefox and WebKit: config c)"
+rm -f artifacts/engines.json
+run scripts/engines.sh chromium a b c
+run scripts/engines.sh firefox c
+run scripts/engines.sh webkit c
 
 echo "== end-to-end tests (Playwright + Chromium, backend config c)"
 ln -sfn ../pkg www/pkg
@@ -70,6 +66,8 @@ start_backend b 8007 DB_PATH=db-b-8007.sqlite3 TEST_HOOKS=1 REGISTRATION=mandato
 # For the consumer apps (the Next.js server on 8010 is an origin of its own).
 start_backend c 8008 DB_PATH=db-c-8008.sqlite3 TEST_HOOKS=1 \
   SPA_ORIGINS=http://127.0.0.1:8000,http://127.0.0.1:8010
+# Cross-site (the page on localhost, the API on 127.0.0.1): JWT cookies SameSite=None; Secure.
+start_backend c 8009 DB_PATH=db-c-8009.sqlite3 COOKIE_SAMESITE=None
 run node --test --test-concurrency=1 tests/e2e/
 stop_backends
 

@@ -77,3 +77,22 @@ test("Next.js app router: the server renders loading, the browser restores; sign
   assert.match(html, /<p id="status">loading<\/p>/, "server-rendered with status loading");
   await drive(`${NEXT}/`);
 });
+
+for (const [name, path] of [
+  ["esbuild", "bundlers/dist-esbuild/index.html"],
+  ["Rollup", "bundlers/dist-rollup/index.html"],
+  ["webpack 5", "bundlers/dist-webpack/index.html"],
+  ["a plain <script type=module> (no bundler)", "bundlers/plain.html"],
+]) {
+  test(`${name}: createAuthClient loads the .wasm, the client restores, doctor() loads its module`, async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${SITE}/target/consumers/${path}?api=${encodeURIComponent(API)}`);
+    await statusIs(page, "signedOut");
+    const report = await page.evaluate(() => window.client.doctor());
+    assert.deepEqual(report.findings.map((f) => f.code), ["cors_ok"]);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+}

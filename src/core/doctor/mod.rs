@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
 
 mod account;
+mod sites;
 mod timing;
 pub use timing::Stamps;
 
@@ -100,6 +101,7 @@ fn detail(facts: &BodyFacts) -> &str {
 /// The findings for `probes`, run from the page `origin` against `api` (the base URL).
 pub fn diagnose(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
     let mut out = probed(probes, origin, api);
+    out.extend(sites::findings(origin, api));
     out.extend(account::findings(probes));
     out
 }

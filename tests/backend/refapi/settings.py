@@ -15,6 +15,7 @@ Environment variables (all optional):
   hashes passwords with few iterations (``testhooks.QuickPasswordHasher``).
 - ``DB_PATH``: SQLite file (default ``db-<config>.sqlite3`` beside this package).
 - ``ACCESS_IAT``: ``0`` issues access tokens without an ``iat`` claim (see ``apps.py``).
+- ``COOKIE_SAMESITE``: ``None`` sets the JWT cookies ``SameSite=None; Secure`` (cross-site).
 - ``REGISTRATION``: ``none`` or ``mandatory`` mounts ``dj-rest-auth/registration/``
   (django-allauth) with that e-mail verification, password validators, Django sessions (allauth
   logs the new user in), and an in-memory outbox (``/test/outbox/`` with ``TEST_HOOKS=1``).
@@ -146,6 +147,11 @@ REST_AUTH = {
 }
 if CONFIG in ("b", "c"):
     REST_AUTH["JWT_AUTH_COOKIE"] = "access"
+# The cross-site set-up: the JWT cookies with SameSite=None (and so Secure, which browsers
+# accept from http://127.0.0.1 and localhost as potentially trustworthy origins).
+if os.environ.get("COOKIE_SAMESITE") == "None":
+    REST_AUTH["JWT_AUTH_SAMESITE"] = "None"
+    REST_AUTH["JWT_AUTH_SECURE"] = True
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=ACCESS_LIFETIME),

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the browser suite (tests/browser, wasm-bindgen-test) in one engine against the reference
+# backend in each given configuration, and records the passing run in artifacts/engines.json
+# (the README's engines table, scripts/tables.mjs; major versions, so that a browser's
+# security update does not change it). The engine's WebDriver capabilities come
+# from tests/engines/ENGINE.json (copied to webdriver.json, where the runner reads them).
+#   scripts/engines.sh chromium|firefox|webkit CONFIG... [-- test-name-filter]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+engine=$1
+shift
+configs=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do configs+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+filter=${1:-}
+trap 'stop_backends; rm -f webdriver.json' EXIT
+
+unset CHROMEDRIVER GECKODRIVER SAFARIDRIVER
+wrap=()
+case $engine in
+  chromium)
+    export CHROMEDRIVER=/usr/bin/chromedriver
+    version="Chromium $(chromium --version | awk '{print $2}' | cut -d. -f1)"
+    driver="ChromeDriver $(chromedriver --version | awk '{print $2}' | cut -d. -f1)" ;;
+  firefox)
+    export GECKODRIVER=$HOME/.cargo/bin/geckodriver
+    version="Firefox ESR $(firefox-esr --version | awk '{print $3}' | cut -d. -f1)"
+    driver="geckodriver $("$GECKODRIVER" --version | head -1 | awk '{print $2}')" ;;
+  webkit)
+    export SAFARIDRIVER=/usr/bin/WebKitWebDriver
+    version="WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 | cut -d. -f1,2)"
+    driver="WebKitWebDriver (MiniBrowser, under Xvfb)"
+    wrap=(xvfb-run -a) ;;
+  *) echo "unknown engine: $engine" >&2; exit 2 ;;
+esac
+cp "tests/engines/$engine.json" webdriver.json
+export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT=120
+total=0
+for config in "${configs[@]}"; do
+  echo "-- $engine, config $config"
+  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=8
+  out=$("${wrap[@]}" cargo test --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr)
+  passed=$(grep -oE 'test result: ok\. [0-9]+ passed' <<<"$out" | awk '{print $4}')
+  [ -n "$passed" ] || { echo "$engine, config $config: the suite did not pass" >&2; exit 1; }
+  total=$((total + passed))
+  stop_backends
+done
+node -e '
+  const fs = require("fs"), f = "artifacts/engines.json";
+  const [engine, version, driver, configs, total] = process.argv.slice(1);
+  const data = fs.existsSync(f) ? JSON.parse(fs.readFileSync(f)) : {
+    head: ["engine", "version", "driver", "backend configs", "browser tests passed"],
+    rows: [],
+  };
+  data.rows = data.rows.filter((r) => r[0] !== engine);
+  data.rows.push([engine, version, driver, configs, total]);
+  fs.writeFileSync(f, JSON.stringify(data, null, 1));' \
+  "$engine" "$version" "$driver" "${configs[*]}" "$total"
