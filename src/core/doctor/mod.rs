@@ -218,7 +218,7 @@ fn probed(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
             "refresh_cookie_not_sent",
             &["Right after the login, refreshing from the cookie failed (", detail(facts),
               "): the refresh cookie was not stored or not sent back."],
-            Some(&["Set REST_AUTH[\"JWT_AUTH_REFRESH_COOKIE\"] = \"refresh_token\". If the page and the API are on different sites, set JWT_AUTH_SAMESITE = \"None\" and JWT_AUTH_SECURE = True and serve both over HTTPS; check JWT_AUTH_COOKIE_DOMAIN and CORS_ALLOW_CREDENTIALS = True."]),
+            Some(&["Set REST_AUTH[\"JWT_AUTH_REFRESH_COOKIE\"] = \"refresh_token\". A cookie with JWT_AUTH_SAMESITE = \"None\" must also be Secure (JWT_AUTH_SECURE = True, served over HTTPS): browsers refuse it otherwise, and a page cannot see which attributes an HttpOnly cookie had. If the page and the API are on different sites, see cross_site. Check JWT_AUTH_COOKIE_DOMAIN and CORS_ALLOW_CREDENTIALS = True."]),
         )),
         Some(Some((_, facts))) => out.push(finding(
             Level::Error,
@@ -453,6 +453,8 @@ mod tests {
         p.refresh = Some(Some((401, said("No valid refresh token found."))));
         let f = diagnose(&p, ORIGIN, API);
         assert_eq!(f[0].code, "refresh_cookie_not_sent");
-        assert!(f[0].fix.as_deref().unwrap().contains("JWT_AUTH_SAMESITE"));
+        let fix = f[0].fix.as_deref().unwrap();
+        assert!(fix.contains("JWT_AUTH_SAMESITE = \"None\" must also be Secure"));
+        assert!(fix.contains("JWT_AUTH_SECURE = True"));
     }
 }
