@@ -62,6 +62,58 @@ row("per-request: auth.fetch / fetch (500 interleaved GET /api/me/)",
   `${ratio.toFixed(3)} (medians ${median(sdk).toFixed(2)} / ${median(plain).toFixed(2)} ms)`,
   "≤ 1.03", ratio <= 1.03 ? "met" : `missed by ${(ratio - 1.03).toFixed(3)}`);
 
+// ---- per-call CPU: window.fetch stubbed to answer at once, so only the library's own work is
+// timed. 1,000 sequential calls per batch, ABBA-interleaved with 1,000 direct fetch calls
+// carrying the same header; the figure is (library − direct) / call, median of 4 batches.
+await page.addScriptTag({ url: "/target/bench/axios.js" });
+await page.waitForFunction(() => window.axiosBundle);
+const perCall = await page.evaluate(async ({ n, rounds }) => {
+  const real = window.fetch;
+  window.fetch = () => Promise.resolve(new Response("{}", { status: 200 }));
+  const token = window.auth.accessToken;
+  const url = `${window.api}/api/me/`;
+  const { axios, ky } = window.axiosBundle;
+  const ax = axios.create({ baseURL: window.api, adapter: "fetch", withCredentials: true });
+  ax.interceptors.request.use((config) => {
+    config.headers.Authorization = `Bearer ${token}`;
+    return config;
+  });
+  const kc = ky.create({
+    prefix: window.api, credentials: "include", retry: 0,
+    hooks: { beforeRequest: [({ request }) => { request.headers.set("Authorization", `Bearer ${token}`); }] },
+  });
+  const libs = {
+    tokenward: () => window.auth.fetch("/api/me/"),
+    "axios (fetch adapter) + interceptor": () => ax.get("/api/me/"),
+    "ky + beforeRequest hook": () => kc.get("api/me/"),
+  };
+  const direct = () => fetch(url, { headers: { Authorization: `Bearer ${token}` }, credentials: "include" });
+  const batch = async (call) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await call();
+    return performance.now() - t0;
+  };
+  const out = {};
+  for (const [name, call] of Object.entries(libs)) {
+    await batch(call); // warm-up
+    const extra = [];
+    for (let r = 0; r < rounds; r++) {
+      const a1 = await batch(call), b1 = await batch(direct), b2 = await batch(direct), a2 = await batch(call);
+      extra.push(((a1 + a2 - b1 - b2) / 2 / n) * 1000);
+    }
+    extra.sort((x, y) => x - y);
+    out[name] = extra;
+  }
+  window.fetch = real;
+  return out;
+}, { n: 1000, rounds: 4 });
+for (const [name, extra] of Object.entries(perCall)) {
+  const m = median(extra);
+  const target = name === "tokenward" ? "≤ 20 µs" : "";
+  const verdict = name === "tokenward" ? (m <= 20 ? "met" : `missed by ${(m - 20).toFixed(0)} µs`) : "for comparison";
+  row(`per-call CPU, fetch stubbed: ${name}`, `+${m.toFixed(1)} µs (batches ${extra.map((x) => x.toFixed(0)).join(", ")})`, target, verdict);
+}
+
 // ---- refresh storm: 50 concurrent requests with a token the server rejects
 async function stormTokenward() {
   const token = await page.evaluate(() => window.auth.accessToken);
@@ -74,8 +126,6 @@ async function stormTokenward() {
   return { refreshes: (await counters())[REFRESH] ?? 0, ok: statuses.filter((s) => s === 200).length };
 }
 async function stormAxios() {
-  await page.addScriptTag({ url: "/target/bench/axios.js" });
-  await page.waitForFunction(() => window.axiosBundle);
   const token = await page.evaluate(async () => {
     const { axios, createAuthRefreshInterceptor } = window.axiosBundle;
     const client = axios.create({ baseURL: window.api, withCredentials: true });
