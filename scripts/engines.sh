@@ -26,7 +26,8 @@ case $engine in
   firefox)
     export GECKODRIVER=$HOME/.cargo/bin/geckodriver
     version="Firefox ESR $(firefox-esr --version | awk '{print $3}' | cut -d. -f1)"
-    driver="geckodriver $("$GECKODRIVER" --version | head -1 | awk '{print $2}')" ;;
+    # awk reads all of it: geckodriver panics when its output pipe closes early.
+    driver="geckodriver $("$GECKODRIVER" --version | awk 'NR == 1 {print $2}')" ;;
   webkit)
     export SAFARIDRIVER=/usr/bin/WebKitWebDriver
     version="WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 | cut -d. -f1,2)"

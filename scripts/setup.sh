@@ -39,7 +39,8 @@ if ! command -v firefox-esr >/dev/null || [ ! -x /usr/bin/WebKitWebDriver ] || !
   apt-get update -qq
   apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null
 fi
-if ! "$HOME/.cargo/bin/geckodriver" --version 2>/dev/null | grep -q '^geckodriver 0\.37\.1'; then
+# grep without -q reads all of it (geckodriver panics when its output pipe closes early).
+if ! "$HOME/.cargo/bin/geckodriver" --version 2>/dev/null | grep '^geckodriver 0\.37\.1' >/dev/null; then
   say "installing geckodriver 0.37.1"
   cargo install geckodriver --version 0.37.1 --force
 fi
