@@ -79,6 +79,18 @@ pub async fn count(key: &str) -> u32 {
         .unwrap_or(0.0) as u32
 }
 
+/// Waits until counter `key` reaches `want` or `deadline` (a `Date.now()`) passes, and returns
+/// its last value: for requests a timer sends, whose moment a loaded machine may delay.
+pub async fn count_by(key: &str, want: u32, deadline: f64) -> u32 {
+    loop {
+        let n = count(key).await;
+        if n >= want || js_sys::Date::now() >= deadline {
+            return n;
+        }
+        sleep(100).await;
+    }
+}
+
 pub const REFRESH_POST: &str = "POST /dj-rest-auth/token/refresh/";
 
 /// A client for the backend; `extra` is more config, starting with a comma.

@@ -114,7 +114,8 @@ async fn a_skewed_client_clock_neither_refreshes_early_nor_uses_a_stale_token() 
     let lifetime = access_lifetime_ms().await;
     for offset in [5.0 * 3600e3, -5.0 * 3600e3] {
         skew_clock(offset);
-        let c = client_with(r#","refreshLeewayMs":1000"#);
+        let c = client_with(r#","refreshLeewayMs":2000"#);
+        let before = js_sys::Date::now();
         let s = login(&c).await;
         let expires = get(&s, "expiresAt").as_f64().unwrap();
         let now = js_sys::Date::now();
@@ -130,9 +131,10 @@ async fn a_skewed_client_clock_neither_refreshes_early_nor_uses_a_stale_token() 
             0,
             "fresh token treated as expired ({offset})"
         );
-        // The proactive refresh still comes, a leeway before the real expiry.
-        sleep(lifetime - 500).await;
-        assert_eq!(count(REFRESH_POST).await, 1, "proactive refresh ({offset})");
+        // The proactive refresh still comes, a leeway before the real expiry (the token was
+        // issued after `before`, so it expires after `before + lifetime`).
+        let n = count_by(REFRESH_POST, 1, before + f64::from(lifetime)).await;
+        assert_eq!(n, 1, "proactive refresh ({offset})");
         assert_eq!(count("GET /api/me/ 401").await, 0);
     }
     skew_clock(0.0);
@@ -411,10 +413,13 @@ async fn events_arrive_in_order_and_a_throwing_subscriber_disturbs_no_one() {
 
 #[wasm_bindgen_test]
 async fn fetch_honours_the_callers_abort_signal_and_the_timeout() {
+    // The server holds each faulted request this long: far beyond the abort and the timeout,
+    // so that a slow machine cannot let an answer arrive first.
+    const HELD_MS: u32 = 4000;
     fresh_start().await;
     let c = client_with(r#","timeoutMs":500"#);
     login(&c).await;
-    fault("/api/me/", None, "", 1500, 1).await;
+    fault("/api/me/", None, "", HELD_MS, 1).await;
     let controller = web_sys::AbortController::new().unwrap();
     let init = js_sys::Object::new();
     js_sys::Reflect::set(&init, &"signal".into(), &controller.signal()).unwrap();
@@ -424,18 +429,28 @@ async fn fetch_honours_the_callers_abort_signal_and_the_timeout() {
     controller.abort();
     let e = err(pending).await;
     assert_eq!(get_str(&e, "code").as_deref(), Some("aborted"));
-    assert!(js_sys::Date::now() - started < 450.0, "aborted at once");
+    assert!(
+        js_sys::Date::now() - started < f64::from(HELD_MS) / 2.0,
+        "aborted at once"
+    );
     // An already aborted signal.
     let init = js_sys::Object::new();
     js_sys::Reflect::set(&init, &"signal".into(), &controller.signal()).unwrap();
     let e = err(c.fetch("/api/me/".into(), Some(init))).await;
     assert_eq!(get_str(&e, "code").as_deref(), Some("aborted"));
     // timeoutMs.
-    sleep(1500).await;
-    fault("/api/me/", None, "", 1500, 1).await;
+    clear_faults().await;
+    fault("/api/me/", None, "", HELD_MS, 1).await;
+    let started = js_sys::Date::now();
     let e = err(c.fetch("/api/me/".into(), None)).await;
     assert_eq!(get_str(&e, "code").as_deref(), Some("timeout"));
-    sleep(1100).await;
+    assert!(
+        js_sys::Date::now() - started < f64::from(HELD_MS) / 2.0,
+        "timed out at once"
+    );
+    // The held requests end at the server (they are counted then) before the next test.
+    sleep(HELD_MS + 200).await;
+    clear_faults().await;
     assert!(c.is_authenticated());
 }
 
