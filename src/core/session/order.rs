@@ -202,13 +202,22 @@ fn another_tabs_refresh_with_the_same_expiry_is_adopted_an_older_one_is_not() {
     };
     s.other_tab_shares(same.clone(), None, false);
     assert_eq!(s.current(), Some(same.value.expose().to_string()));
+    // The same second again, its estimate a few ms earlier: each tab's wall ↔ machine
+    // conversions jitter by a millisecond or two, which must not break the tie.
+    let jittered = TokenRecord {
+        value: Secret::new(jwt(s.now / 1000, 300, "same-second, jittered")),
+        expires_at: ours.expires_at.map(|e| e - 3),
+        ..ours.clone()
+    };
+    s.other_tab_shares(jittered.clone(), None, false);
+    assert_eq!(s.current(), Some(jittered.value.expose().to_string()));
     let older = TokenRecord {
         value: Secret::new(jwt(s.now / 1000 - 10, 300, "older")),
         expires_at: ours.expires_at.map(|e| e - 10_000),
         ..ours
     };
     s.other_tab_shares(older, None, false);
-    assert_eq!(s.current(), Some(same.value.expose().to_string()));
+    assert_eq!(s.current(), Some(jittered.value.expose().to_string()));
 }
 
 #[test]

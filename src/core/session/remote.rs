@@ -10,14 +10,19 @@ use super::jobs::JobKind;
 use super::{EventKind, Machine, Ms, Source, State};
 use crate::core::outcome::header_safe;
 
+/// Two tokens issued in the same second have the same `exp` (whole seconds), but their
+/// estimates, each converted from one tab's clock to wall time and into another's, differ by
+/// the conversions' jitter (a millisecond or two): estimates this close are a tie.
+const TIE_MS: Ms = 1000;
+
 impl<U: Clone> Machine<U> {
     /// Another tab signed in (`signed_in`) or refreshed, and sent its token.
     ///
     /// A sign-in is always followed: the cookies now belong to that session, so this tab's
     /// refreshes (for the old one) and its logouts not yet sent (which would end the new one)
-    /// are superseded. A refresh is adopted unless it expires before what this tab holds (a tie
-    /// — issued in the same second — is adopted, so that the tabs agree on one token), and
-    /// this tab is not signed out.
+    /// are superseded. A refresh is adopted unless it expires before what this tab holds by
+    /// more than [`TIE_MS`] (a tie — issued in the same second — is adopted, so that the tabs
+    /// agree on one token), and this tab is not signed out.
     pub fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
         self.peers_seen = true;
         let snapshot = self.on_machine_clock(snapshot);
@@ -45,7 +50,11 @@ impl<U: Clone> Machine<U> {
                 return;
             }
             let ours = self.token().and_then(|t| t.expires_at);
-            if ours.is_some_and(|o| record.expires_at.is_none_or(|r| r < o)) {
+            if ours.is_some_and(|o| {
+                record
+                    .expires_at
+                    .is_none_or(|r| r.saturating_add(TIE_MS) < o)
+            }) {
                 return;
             }
             let user = snapshot.user.or_else(|| self.user().cloned());
