@@ -41,6 +41,8 @@ pub struct Config {
     pub cross_tab: bool,
     /// Origins that receive the Bearer token.
     pub authorized: Vec<String>,
+    /// login, refresh and logout without query and fragment: never intercepted.
+    pub auth_paths: [String; 3],
     /// Response field names.
     pub fields: FieldNames,
     /// `debug`.
@@ -104,6 +106,7 @@ impl Config {
             timeout_ms: 0,
             cross_tab: true,
             authorized: Vec::new(),
+            auth_paths: Default::default(),
             fields: FieldNames::default(),
             debug: false,
         };
@@ -156,6 +159,14 @@ impl Config {
                 3 => cfg.user = Some(url),
                 _ => cfg.account[i - 4] = url,
             }
+        }
+
+        for (slot, url) in cfg
+            .auth_paths
+            .iter_mut()
+            .zip([&cfg.login, &cfg.refresh, &cfg.logout])
+        {
+            *slot = http::without_query(url).unwrap_or_default();
         }
 
         cfg.storage = match string(obj, "storage")?.as_deref() {
@@ -244,19 +255,15 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Whether `url` (absolute) goes to an origin that may receive the access token.
-    pub fn is_authorized(&self, url: &str) -> bool {
-        http::origin_of(url).is_some_and(|o| self.authorized.contains(&o))
+    /// Whether a request to `origin` may carry the access token.
+    pub fn is_authorized(&self, origin: &str) -> bool {
+        self.authorized.iter().any(|o| o == origin)
     }
 
-    /// Whether `url` (absolute) is one of the SDK's own auth endpoints (never intercepted).
-    pub fn is_auth_endpoint(&self, url: &str) -> bool {
-        let Some(u) = http::without_query(url) else {
-            return false;
-        };
-        [&self.login, &self.refresh, &self.logout]
-            .iter()
-            .any(|e| http::without_query(e).is_some_and(|e| e == u))
+    /// Whether `path` (a URL without query and fragment) is one of the SDK's own auth
+    /// endpoints (never intercepted).
+    pub fn is_auth_endpoint(&self, path: &str) -> bool {
+        self.auth_paths.iter().any(|p| p == path)
     }
 }
 

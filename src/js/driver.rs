@@ -18,7 +18,7 @@ use super::codec::{self, Message};
 use super::config::Config;
 use super::error::to_js;
 use crate::core::error::AuthError;
-use crate::core::outcome::Endpoint;
+use crate::core::outcome::{header_safe, Endpoint};
 use crate::core::session::{
     Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
     Snapshot,
@@ -56,6 +56,11 @@ pub(super) struct Inner {
     /// To the other tabs (`crossTab`).
     channel: RefCell<Option<Channel>>,
     closed: Cell<bool>,
+    /// The `Authorization` value of the current token as a JS string, by generation: built
+    /// once per token, not per request (see [`Inner::bearer`]).
+    bearer: RefCell<Option<(u64, JsValue)>>,
+    /// Resolves `auth.fetch` URLs against `baseUrl` (net.js keeps the ones seen).
+    pub(super) urls: http::Resolver,
     me: Weak<Inner>,
 }
 
@@ -77,6 +82,7 @@ impl Inner {
             user_lookup: cfg.user.is_some(),
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
+        let urls = http::resolver(&cfg.base);
         let inner = Rc::new_cyclic(|me| Inner {
             cfg,
             config,
@@ -92,6 +98,8 @@ impl Inner {
             listeners: RefCell::new(Vec::new()),
             channel: RefCell::new(None),
             closed: Cell::new(false),
+            bearer: RefCell::new(None),
+            urls,
             me: me.clone(),
         });
         for name in ["visibilitychange", "online", "pageshow"] {
@@ -142,6 +150,9 @@ impl Inner {
             let mut m = self.machine.borrow_mut();
             let before = m.clock_evidence().1;
             m.handle(input, reading());
+            if m.bearer().is_none() {
+                self.bearer.borrow_mut().take();
+            }
             m.clock_evidence().1 != before
         };
         if jumped {
@@ -291,20 +302,43 @@ impl Inner {
             Payload::Credentials(c) => Some(c.expose()),
         };
         let extra = Extra {
-            bearer: r.bearer.as_ref(),
+            bearer: http::bearer(r.bearer.as_ref()),
             csrf: self.csrf(method),
         };
         let reply = http::call(method, url, body, &extra, r.timeout).await?;
         Ok(codec::reply(r.endpoint, reply, &self.cfg.fields))
     }
 
-    /// The CSRF header for an unsafe `method`, when the cookie is readable.
+    /// The CSRF header for an unsafe `method`, when the cookie is readable and its value can
+    /// be a header (Django's own are; without the header, Django's refusal says why).
     pub(super) fn csrf(&self, method: &str) -> Option<(&str, String)> {
         let (cookie, header) = self.cfg.csrf.as_ref()?;
         if !http::is_unsafe(method) {
             return None;
         }
-        http::read_cookie(cookie).map(|v| (header.as_str(), v))
+        http::read_cookie(cookie)
+            .filter(|v| header_safe(v))
+            .map(|v| (header.as_str(), v))
+    }
+
+    /// The current token's generation and `Authorization` value for `auth.fetch`
+    /// (`undefined` without a token; the cached string is dropped with the token).
+    pub(super) fn bearer(&self) -> (Option<u64>, JsValue) {
+        let mut cache = self.bearer.borrow_mut();
+        self.read(|m| match m.bearer() {
+            None => {
+                *cache = None;
+                (None, JsValue::UNDEFINED)
+            }
+            Some((gen, token)) => match &*cache {
+                Some((g, v)) if *g == gen => (Some(gen), v.clone()),
+                _ => {
+                    let v = http::bearer(Some(token));
+                    *cache = Some((gen, v.clone()));
+                    (Some(gen), v)
+                }
+            },
+        })
     }
 
     fn persist(&self, s: &Snapshot<JsValue>) {

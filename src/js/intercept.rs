@@ -26,15 +26,15 @@ impl Inner {
         init: Option<Object>,
     ) -> Result<Response, AuthError> {
         let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
-        let req = http::prepare(&input, &init, &self.cfg.base)?;
+        let req = http::prepare(&input, &init, &self.urls)?;
         let timeout = Delay::ms(self.cfg.timeout_ms);
-        if !self.cfg.is_authorized(&req.url)
-            || self.cfg.is_auth_endpoint(&req.url)
+        if !self.cfg.is_authorized(&req.origin)
+            || self.cfg.is_auth_endpoint(&req.path)
             || req.authorization
         {
             // Not ours to authorise: sent as the caller built it.
             let none = Extra {
-                bearer: None,
+                bearer: JsValue::UNDEFINED,
                 csrf: None,
             };
             return http::send_request(&req, false, &none, timeout).await;
@@ -77,12 +77,9 @@ impl Inner {
         attempt: &mut Attempt,
         timeout: Delay,
     ) -> Result<Response, AuthError> {
-        let (gen, token) = self.read(|m| match m.bearer() {
-            Some((gen, t)) => (Some(gen), Some(t.clone())),
-            None => (None, None),
-        });
+        let (gen, bearer) = self.bearer();
         let extra = Extra {
-            bearer: token.as_ref(),
+            bearer,
             csrf: self.csrf(&req.method),
         };
         attempt.sending(gen);

@@ -19,7 +19,12 @@ use crate::core::session::Delay;
 extern "C" {
     /// See net.js.
     #[wasm_bindgen(js_name = prepare)]
-    fn js_prepare(input: &JsValue, init: &JsValue, base: &str) -> JsValue;
+    fn js_prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Outcome;
+    /// See net.js.
+    pub type Resolver;
+    /// See net.js.
+    #[wasm_bindgen(js_name = resolver)]
+    pub fn resolver(base: &str) -> Resolver;
     /// See net.js.
     #[wasm_bindgen(js_name = readCookie)]
     fn js_read_cookie(name: &str) -> Option<String>;
@@ -28,22 +33,56 @@ extern "C" {
     fn js_mint_cookie(name: &str, api_url: &str) -> bool;
     /// See net.js.
     #[wasm_bindgen(js_name = send)]
+    #[allow(clippy::too_many_arguments)]
     fn js_send(
         input: &JsValue,
-        init: &Object,
+        init: &JsValue,
+        include: bool,
+        bearer: &JsValue,
         headers: &Array,
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
         read: bool,
     ) -> Promise;
+
+    /// What net.js answers: `prepare`'s and `send`'s results (or failures) in one shape, read
+    /// through getters (no property name crosses as a string).
+    type Outcome;
+    #[wasm_bindgen(method, getter)]
+    fn error(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn request(this: &Outcome) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn origin(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn path(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn method(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &Outcome) -> Option<AbortSignal>;
+    #[wasm_bindgen(method, getter)]
+    fn authorization(this: &Outcome) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn credentials(this: &Outcome) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Outcome) -> Option<u16>;
+    #[wasm_bindgen(method, getter)]
+    fn response(this: &Outcome) -> Response;
+    #[wasm_bindgen(method, getter)]
+    fn json(this: &Outcome) -> JsValue;
 }
 
-/// A caller's `fetch(input, init)` as a `Request`, with what the SDK decides on.
+/// A caller's `fetch(input, init)`, with what the SDK decides on.
 pub struct Prepared {
-    /// The request (sent as a copy, so it stays usable for a retry).
+    /// What net.js sends: the absolute URL, or a `Request` (sent as a copy, so that it stays
+    /// usable for a retry).
     pub request: JsValue,
-    /// Its absolute URL.
-    pub url: String,
+    /// The origin of its URL.
+    pub origin: String,
+    /// Its URL without query and fragment.
+    pub path: String,
     /// Its method.
     pub method: String,
     /// Its `AbortSignal`.
@@ -54,26 +93,28 @@ pub struct Prepared {
     pub credentials: bool,
 }
 
-/// Builds the caller's request, relative URLs resolved against `base`.
+/// Builds the caller's request, relative URLs resolved by `urls` (a [`resolver`] of the
+/// client's base URL).
 ///
 /// # Errors
 /// `config` with the browser's reason.
-pub fn prepare(input: &JsValue, init: &JsValue, base: &str) -> Result<Prepared, AuthError> {
-    let p = js_prepare(input, init, base);
+pub fn prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Result<Prepared, AuthError> {
+    let p = js_prepare(input, init, urls);
     failure(&p)?;
     Ok(Prepared {
-        request: get(&p, "request"),
-        url: get(&p, "url").as_string().unwrap_or_default(),
-        method: get(&p, "method").as_string().unwrap_or_default(),
-        signal: get(&p, "signal").dyn_into().ok(),
-        authorization: get(&p, "authorization").is_truthy(),
-        credentials: get(&p, "credentials").is_truthy(),
+        request: p.request(),
+        origin: p.origin().unwrap_or_default(),
+        path: p.path().unwrap_or_default(),
+        method: p.method().unwrap_or_default(),
+        signal: p.signal(),
+        authorization: p.authorization(),
+        credentials: p.credentials(),
     })
 }
 
 /// The `AuthError` of a failed net.js result.
-fn failure(result: &JsValue) -> Result<(), AuthError> {
-    let error = get(result, "error").as_string();
+fn failure(result: &Outcome) -> Result<(), AuthError> {
+    let error = result.error();
     let (code, message) = match error.as_deref() {
         None => return Ok(()),
         Some("timeout") => (ErrorCode::Timeout, "the request timed out (timeoutMs)"),
@@ -84,10 +125,7 @@ fn failure(result: &JsValue) -> Result<(), AuthError> {
         Some("invalid") => {
             return Err(AuthError {
                 code: ErrorCode::Config,
-                message: get(result, "message")
-                    .as_string()
-                    .unwrap_or_default()
-                    .into(),
+                message: result.message().unwrap_or_default().into(),
                 ..AuthError::new(ErrorCode::Config, "")
             })
         }
@@ -102,14 +140,37 @@ fn failure(result: &JsValue) -> Result<(), AuthError> {
 /// One request through net.js: the result object, or the `AuthError` of its failure.
 async fn send(
     input: &JsValue,
-    init: &Object,
-    headers: &Array,
+    init: &JsValue,
+    include: bool,
+    extra: &Extra<'_>,
     timeout: Delay,
     signal: Option<&AbortSignal>,
     read: bool,
-) -> Result<JsValue, AuthError> {
-    let promise = js_send(input, init, headers, f64::from(timeout.get()), signal, read);
-    let result = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+) -> Result<Outcome, AuthError> {
+    let csrf = Array::new();
+    if let Some((name, value)) = &extra.csrf {
+        csrf.push(&JsValue::from_str(name));
+        csrf.push(&JsValue::from_str(value));
+    }
+    let promise = js_send(
+        input,
+        init,
+        include,
+        &extra.bearer,
+        &csrf,
+        f64::from(timeout.get()),
+        signal,
+        read,
+    );
+    // net.js resolves to an object, never rejects; anything else is a network failure.
+    let result: Outcome = match JsFuture::from(promise).await {
+        Ok(v) if v.is_object() => v.unchecked_into(),
+        _ => {
+            let failed = Object::new();
+            set(&failed, "error", &JsValue::from_str("network"));
+            failed.unchecked_into()
+        }
+    };
     failure(&result)?;
     Ok(result)
 }
@@ -127,22 +188,17 @@ pub async fn send_request(
     extra: &Extra<'_>,
     timeout: Delay,
 ) -> Result<Response, AuthError> {
-    let init = Object::new();
-    if include {
-        set(&init, "credentials", &JsValue::from_str("include"));
-    }
-    let headers = Array::new();
-    extra.push_to(&headers);
     let result = send(
         &req.request,
-        &init,
-        &headers,
+        &JsValue::UNDEFINED,
+        include,
+        extra,
         timeout,
         req.signal.as_ref(),
         false,
     )
     .await?;
-    Ok(get(&result, "response").unchecked_into())
+    Ok(result.response())
 }
 
 /// `url` resolved against `base`, as an absolute href.
@@ -194,27 +250,20 @@ pub fn is_unsafe(method: &str) -> bool {
 
 /// Headers every SDK request may carry.
 pub struct Extra<'a> {
-    /// `Authorization: Bearer …`
-    pub bearer: Option<&'a Secret>,
+    /// The `Authorization` header's value (`Bearer …`), or `undefined`: see [`bearer`].
+    pub bearer: JsValue,
     /// (header, value) of the CSRF token.
     pub csrf: Option<(&'a str, String)>,
 }
 
-impl Extra<'_> {
-    /// Appends the headers to `out` as `name, value` for net.js.
-    pub fn push_to(&self, out: &Array) {
-        if let Some(bearer) = self.bearer {
-            let mut v = String::with_capacity(bearer.expose().len() + 7);
-            v.push_str("Bearer ");
-            v.push_str(bearer.expose());
-            out.push(&JsValue::from_str("Authorization"));
-            out.push(&JsValue::from_str(&v));
-        }
-        if let Some((name, value)) = &self.csrf {
-            out.push(&JsValue::from_str(name));
-            out.push(&JsValue::from_str(value));
-        }
-    }
+/// `Bearer <token>` as a JS string, for [`Extra`]; `undefined` without a token.
+pub fn bearer(token: Option<&Secret>) -> JsValue {
+    token.map_or(JsValue::UNDEFINED, |t| {
+        let mut v = String::with_capacity(t.expose().len() + 7);
+        v.push_str("Bearer ");
+        v.push_str(t.expose());
+        JsValue::from_str(&v)
+    })
 }
 
 /// A reply to one of the SDK's own calls: status, the parsed body (or `undefined`), its facts.
@@ -237,36 +286,33 @@ pub async fn call(
     extra: &Extra<'_>,
     timeout: Delay,
 ) -> Result<Reply, AuthError> {
-    let headers = Array::of2(
-        &JsValue::from_str("Accept"),
-        &JsValue::from_str("application/json"),
-    );
-    extra.push_to(&headers);
     let init = Object::new();
     set(&init, "method", &JsValue::from_str(method));
-    set(&init, "credentials", &JsValue::from_str("include"));
+    let headers = Object::new();
+    set(&headers, "Accept", &JsValue::from_str("application/json"));
     if let Some(b) = body {
-        headers.push(&JsValue::from_str("Content-Type"));
-        headers.push(&JsValue::from_str("application/json"));
+        set(
+            &headers,
+            "Content-Type",
+            &JsValue::from_str("application/json"),
+        );
         set(&init, "body", &JsValue::from_str(b));
     }
+    set(&init, "headers", &headers);
     let result = send(
         &JsValue::from_str(url),
         &init,
-        &headers,
+        true,
+        extra,
         timeout,
         None,
         true,
     )
     .await?;
     Ok(Reply {
-        status: status_of(&result),
-        json: get(&result, "json"),
+        status: result.status().unwrap_or(0),
+        json: result.json(),
     })
-}
-
-fn status_of(result: &JsValue) -> u16 {
-    get(result, "status").as_f64().unwrap_or(0.0) as u16
 }
 
 #[cfg(not(feature = "lazy-doctor"))]
@@ -290,16 +336,21 @@ pub async fn probe(
     if no_cors {
         set(&init, "mode", &JsValue::from_str("no-cors"));
     }
+    let none = Extra {
+        bearer: JsValue::UNDEFINED,
+        csrf: None,
+    };
     let result = send(
         &JsValue::from_str(url),
         &init,
-        &Array::new(),
+        false,
+        &none,
         timeout,
         None,
         false,
     )
     .await?;
-    Ok(status_of(&result))
+    Ok(result.status().unwrap_or(0))
 }
 
 /// A parsed body, read through `Reflect`.

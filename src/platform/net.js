@@ -4,73 +4,144 @@
 // decision stays in Rust.
 // Nothing here rejects or throws: results are plain objects.
 
-// `fetch(input, init)` resolved against `base`, as a Request, with what Rust decides on:
-// { request, url, method, signal, authorization, credentials } or { error, message }.
-export function prepare(input, init, base) {
+// A client's URL resolver: its base URL, and the string inputs already resolved against it
+// (apps fetch the same few URLs again and again, and resolving one costs more than the rest of
+// a call). Bounded: cleared when full.
+export function resolver(base) {
+  return { base, known: new Map() };
+}
+
+// `fetch(input, init)` resolved against `urls` (a resolver), with what Rust decides on:
+// { request, origin, path, method, signal, authorization, credentials } or
+// { error, message }. `request` is what send() sends: the URL's href when `input` is not a
+// Request and `init` is absent (the common call, which builds nothing more here), else a
+// Request built now (the browser's checks of `init`), copied for each send. `path` is the URL
+// without query and fragment.
+export function prepare(input, init, urls) {
+  const plain = init == null && typeof input === "string";
+  const known = plain && urls.known.get(input);
+  if (known) return known;
   try {
     const own = input instanceof Request;
-    const request = new Request(own ? input : new URL(String(input), base).href, init);
-    return {
-      request,
-      url: request.url,
-      method: request.method,
-      signal: request.signal,
-      authorization: request.headers.has("Authorization"),
+    let request = own ? input : new URL(String(input), urls.base);
+    if (!own && (request.username || request.password)) {
+      throw new TypeError("a URL with credentials cannot be fetched");
+    }
+    if (own || init != null) request = new Request(own ? input : request.href, init);
+    const url = own || init != null ? new URL(request.url) : request;
+    const built = request instanceof Request;
+    const prepared = {
+      request: built ? request : url.href,
+      origin: url.origin,
+      path: url.origin + url.pathname,
+      method: built ? request.method : "GET",
+      signal: built ? request.signal : undefined,
+      authorization: built && request.headers.has("Authorization"),
       credentials: own || (init != null && "credentials" in init),
     };
+    if (plain) {
+      if (urls.known.size >= 256) urls.known.clear();
+      urls.known.set(input, prepared);
+    }
+    return prepared;
   } catch (e) {
     return { error: "invalid", message: "invalid fetch input: " + ((e && e.message) || e) };
   }
 }
 
-// Sends a copy of `input` (a URL or a Request, which stays usable for a retry) with `init`, the
-// header pairs of `headers` ([name, value, …]) set, under `timeoutMs` and the caller's `signal`.
-// Resolves to { status, json } when `read` (the body parsed as JSON, undefined when it is not
-// JSON; read under the same timeout), else to { status, response }; or to { error } with error
-// "timeout", "aborted", "network" or "invalid" (then with a message).
-export function send(input, init, headers, timeoutMs, signal, read) {
+// The timeouts of the requests in flight, on one timer: entries { at, expire } sorted by
+// deadline (one client's requests arrive in deadline order, so an insertion looks one step
+// back), the timer set for the first. A finished request leaves the queue at once.
+const queue = [];
+let armedFor = Infinity;
+function fire() {
+  armedFor = Infinity;
+  const now = performance.now();
+  let due = 0;
+  while (due < queue.length && queue[due].at <= now) due++;
+  for (const entry of queue.splice(0, due)) entry.expire();
+  arm();
+}
+function arm() {
+  if (queue.length && queue[0].at < armedFor) {
+    armedFor = queue[0].at;
+    setTimeout(fire, Math.max(0, armedFor - performance.now()));
+  }
+}
+function watch(entry) {
+  let i = queue.length;
+  while (i > 0 && queue[i - 1].at > entry.at) i--;
+  queue.splice(i, 0, entry);
+  arm();
+}
+function unwatch(entry) {
+  const i = queue.indexOf(entry);
+  if (i >= 0) queue.splice(i, 1);
+}
+
+// Sends `input` (a URL, or a Request, copied so that it stays usable for a retry) with `init`
+// (never modified), `credentials: "include"` when `include`, the header `Authorization:
+// bearer` when `bearer` is given and the header pairs of `headers` ([name, value, …]) set,
+// under `timeoutMs` and the caller's `signal`. Resolves to { status, json } when `read` (the
+// body parsed as JSON, undefined when it is not JSON; read under the same timeout), else to
+// { status, response }; or to { error } with error "timeout", "aborted", "network" or
+// "invalid" (then with a message).
+export function send(input, init, include, bearer, headers, timeoutMs, signal, read) {
+  if (signal && signal.aborted) return Promise.resolve({ error: "aborted" });
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const entry = {
+    at: performance.now() + timeoutMs,
+    expire() {
+      timedOut = true;
+      controller.abort();
+    },
+  };
   const abort = () => controller.abort();
   const done = (result) => {
-    clearTimeout(timer);
+    unwatch(entry);
     if (signal) signal.removeEventListener("abort", abort);
     return result;
   };
   const failed = () =>
     done({ error: timedOut ? "timeout" : signal && signal.aborted ? "aborted" : "network" });
-  if (signal) {
-    if (signal.aborted) return Promise.resolve(done({ error: "aborted" }));
-    signal.addEventListener("abort", abort);
-  }
-  let request;
+  // A Request is sent as a copy; a URL goes to fetch with the options, and fetch builds the
+  // one Request (the values Rust adds were checked there).
+  const own = input instanceof Request;
+  let options;
+  let copy;
   try {
-    const own = input instanceof Request;
-    const h = new Headers(own ? input.headers : undefined);
-    for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
-    init.headers = h;
-    init.signal = controller.signal;
-    request = new Request(own ? input.clone() : input, init);
+    const plain = !own && (init == null || init.headers == null);
+    const h = plain ? {} : new Headers(own ? input.headers : init.headers);
+    const put = plain ? (k, v) => (h[k] = v) : (k, v) => h.set(k, v);
+    if (bearer !== undefined) put("Authorization", bearer);
+    for (let i = 0; i + 1 < headers.length; i += 2) put(headers[i], headers[i + 1]);
+    options = own ? {} : Object.assign({}, init);
+    options.headers = h;
+    options.signal = controller.signal;
+    if (include) options.credentials = "include";
+    if (own) copy = new Request(input.clone(), options);
   } catch (e) {
-    return Promise.resolve(done({ error: "invalid", message: String((e && e.message) || e) }));
+    return Promise.resolve({ error: "invalid", message: String((e && e.message) || e) });
   }
-  return fetch(request).then((response) => {
-    const status = response.status;
-    if (!read) return done({ status, response });
-    return response.text().then((text) => {
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch (_) {
-        // not JSON: json stays undefined
-      }
-      return done({ status, json });
-    }, failed);
-  }, failed);
+  if (signal) signal.addEventListener("abort", abort);
+  watch(entry);
+  return (own ? fetch(copy) : fetch(input, options)).then(
+    (response) => {
+      const status = response.status;
+      if (!read) return done({ status, response });
+      return response.text().then((text) => {
+        let json;
+        try {
+          json = JSON.parse(text);
+        } catch (_) {
+          // not JSON: json stays undefined
+        }
+        return done({ status, json });
+      }, failed);
+    },
+    failed,
+  );
 }
 
 // The value of this document's cookie `name`, or undefined (also without a document, or when

@@ -55,6 +55,32 @@ async fn fetch_attaches_the_bearer_and_returns_the_user() {
 }
 
 #[wasm_bindgen_test]
+async fn a_request_or_a_url_object_is_sent_and_retried_like_a_url_string() {
+    let c = client();
+    login(&c).await;
+    let url = format!("{BACKEND}/api/items/");
+    // A Request with a body: sent as a copy, so the retry after the 401 still has its body.
+    let request = js_sys::eval(&format!(
+        r#"new Request("{url}", {{ method: "POST", headers: {{ "Content-Type": "application/json" }}, body: '{{"name":"mug"}}' }})"#
+    ))
+    .unwrap();
+    revoke(&c.access_token().unwrap()).await;
+    reset_counters().await;
+    let res: web_sys::Response = ok(c.fetch(request, None)).await.unchecked_into();
+    assert_eq!(res.status(), 201);
+    assert_eq!(get_str(&body(&res).await, "name").as_deref(), Some("mug"));
+    assert_eq!(count("POST /api/items/ 401").await, 1);
+    assert_eq!(count(REFRESH_POST).await, 1);
+    // A URL object, twice (the second resolution is remembered), then a relative string.
+    let me = js_sys::eval(&format!(r#"new URL("{BACKEND}/api/me/")"#)).unwrap();
+    for input in [me.clone(), me, "/api/me/".into()] {
+        let res: web_sys::Response = ok(c.fetch(input, None)).await.unchecked_into();
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(count("GET /api/me/ 200").await, 3);
+}
+
+#[wasm_bindgen_test]
 async fn a_rejected_token_is_refreshed_from_the_cookie_and_the_request_retried() {
     let c = client();
     login(&c).await;
