@@ -180,14 +180,8 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            inner
-                .fetch(input, init)
-                .await
-                .map(JsValue::from)
-                .map_err(JsValue::from)
-        })
+        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
+        self.inner.fetch(&input, &init)
     }
 
     /// Probes the server and reports misconfiguration in plain words, naming the setting to

@@ -61,6 +61,10 @@ pub(super) struct Inner {
     bearer: RefCell<Option<(u64, JsValue)>>,
     /// Resolves `auth.fetch` URLs against `baseUrl` (net.js keeps the ones seen).
     pub(super) urls: http::Resolver,
+    /// `Inner::answer_fetch` as a JS function, for net.js to call with the answers `auth.fetch`
+    /// does not hand over at once (owned by JS: a request in flight keeps it callable after
+    /// `free()`, when it answers without a retry).
+    pub(super) answer: JsValue,
     me: Weak<Inner>,
 }
 
@@ -83,7 +87,7 @@ impl Inner {
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
         let urls = http::resolver(&cfg.base);
-        let inner = Rc::new_cyclic(|me| Inner {
+        let inner = Rc::new_cyclic(|me: &Weak<Inner>| Inner {
             cfg,
             config,
             machine: RefCell::new(machine),
@@ -100,6 +104,19 @@ impl Inner {
             closed: Cell::new(false),
             bearer: RefCell::new(None),
             urls,
+            answer: {
+                let me = me.clone();
+                let answer =
+                    move |result: JsValue, prepared, include, gen: JsValue| match me.upgrade() {
+                        Some(inner) => inner.answer_fetch(&result, prepared, include, &gen),
+                        None => match http::answered(&result) {
+                            Ok(res) => Promise::resolve(&JsValue::from(res)),
+                            Err(e) => Promise::reject(&to_js(&e)),
+                        },
+                    };
+                Closure::<dyn FnMut(JsValue, JsValue, bool, JsValue) -> Promise>::new(answer)
+                    .into_js_value()
+            },
             me: me.clone(),
         });
         for name in ["visibilitychange", "online", "pageshow"] {

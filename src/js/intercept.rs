@@ -2,52 +2,111 @@
 //! refresh first when the token has expired, and one retry after a 401, as the machine
 //! decides (`Machine::wants_refresh_before_send`, `Machine::answered`). A refresh it waits for
 //! is an app call like `refresh()`: it joins the one in flight.
+//!
+//! The common call runs no future: the machine is asked at once (refresh first? which
+//! token?), the request goes out through net.js, and its promise is the caller's. It resolves
+//! to the `Response` itself unless the request failed or was answered with the one status the
+//! machine may retry ([`RETRIED_STATUS`]); those come back to [`Inner::answer_fetch`], and only then
+//! — or when a refresh must come first — does the async path below run.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use js_sys::Object;
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
+use super::client::spawn;
 use super::driver::Inner;
+use super::error::to_js;
 use crate::core::error::AuthError;
-use crate::core::session::{Attempt, Call, Delay, Retry};
+use crate::core::session::{Attempt, Call, Delay, Retry, RETRIED_STATUS};
 use crate::platform::http::{self, Extra, Prepared};
 use crate::platform::reading;
 
 impl Inner {
-    /// `auth.fetch(input, init)`.
-    pub(super) async fn fetch(
-        self: Rc<Self>,
-        input: JsValue,
-        init: Option<Object>,
-    ) -> Result<Response, AuthError> {
-        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
-        let req = http::prepare(&input, &init, &self.urls)?;
+    /// `auth.fetch(input, init)`: the promise of the `Response` (or of an `AuthError`).
+    pub(super) fn fetch(self: &Rc<Self>, input: &JsValue, init: &JsValue) -> Promise {
+        let req = match http::prepare(input, init, &self.urls) {
+            Ok(req) => req,
+            Err(e) => return Promise::reject(&to_js(&e)),
+        };
         let timeout = Delay::ms(self.cfg.timeout_ms);
         if !self.cfg.is_authorized(&req.origin)
             || self.cfg.is_auth_endpoint(&req.path)
             || req.authorization
         {
-            // Not ours to authorise: sent as the caller built it.
+            // Not ours to authorise: sent as the caller built it, every answer theirs.
             let none = Extra {
                 bearer: JsValue::UNDEFINED,
                 csrf: None,
             };
-            return http::send_request(&req, false, &none, timeout).await;
+            return http::send_fetch(&req, false, &none, timeout, 0, &self.answer, None);
         }
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
         if self.read(|m| m.wants_refresh_before_send(m.time_at(reading()))) {
-            let _ = self.refreshed(Call::Refresh).await;
+            let me = self.clone();
+            return spawn(async move {
+                let _ = me.refreshed(Call::Refresh).await;
+                let mut attempt = Attempt::default();
+                let res = me.send_api(&req, include, &mut attempt, timeout).await;
+                let res = match res {
+                    Ok(res) => me.retried(&req, include, attempt, res).await,
+                    Err(e) => Err(e),
+                };
+                res.map(JsValue::from).map_err(JsValue::from)
+            });
         }
-        // Bounded: the machine answers `Retry::No` to an attempt that was already retried.
+        let (gen, bearer) = self.bearer();
+        let extra = Extra {
+            bearer,
+            csrf: self.csrf(&req.method),
+        };
+        let answer = &self.answer;
+        http::send_fetch(&req, include, &extra, timeout, RETRIED_STATUS, answer, gen)
+    }
+
+    /// A request `fetch` sent failed, or was answered with [`RETRIED_STATUS`]: the error, or
+    /// what the machine makes of the answer. `prepared` and `include` are the request's,
+    /// `gen` the generation of the token it went out with (`undefined`: none).
+    pub(super) fn answer_fetch(
+        self: &Rc<Self>,
+        result: &JsValue,
+        prepared: JsValue,
+        include: bool,
+        gen: &JsValue,
+    ) -> Promise {
+        let res = match http::answered(result) {
+            Ok(res) => res,
+            Err(e) => return Promise::reject(&to_js(&e)),
+        };
+        let req = Prepared::read(prepared);
         let mut attempt = Attempt::default();
+        attempt.sending(gen.as_f64().map(|g| g as u64));
+        let me = self.clone();
+        spawn(async move {
+            me.retried(&req, include, attempt, res)
+                .await
+                .map(JsValue::from)
+                .map_err(JsValue::from)
+        })
+    }
+
+    /// The machine's verdict on `res`, the answer to `attempt`: the response for the caller,
+    /// or the request resent (with the current token, or after a refresh) and judged again.
+    /// Bounded: the machine answers `Retry::No` to an attempt that was already retried.
+    async fn retried(
+        &self,
+        req: &Prepared,
+        include: bool,
+        mut attempt: Attempt,
+        mut res: Response,
+    ) -> Result<Response, AuthError> {
+        let timeout = Delay::ms(self.cfg.timeout_ms);
         loop {
-            let res = self.send_api(&req, include, &mut attempt, timeout).await?;
             let status = res.status();
             match self.read(|m| m.answered(status, &mut attempt, m.time_at(reading()))) {
                 Retry::No => return Ok(res),
@@ -60,6 +119,7 @@ impl Inner {
                     }
                 }
             }
+            res = self.send_api(req, include, &mut attempt, timeout).await?;
         }
     }
 

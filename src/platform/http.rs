@@ -45,6 +45,20 @@ extern "C" {
         read: bool,
     ) -> Promise;
 
+    /// See net.js.
+    #[wasm_bindgen(js_name = sendFetch)]
+    #[allow(clippy::too_many_arguments)]
+    fn js_send_fetch(
+        prepared: &JsValue,
+        include: bool,
+        bearer: &JsValue,
+        headers: &Array,
+        timeout_ms: f64,
+        consult: u16,
+        answer: &JsValue,
+        gen: &JsValue,
+    ) -> Promise;
+
     /// What net.js answers: `prepare`'s and `send`'s results (or failures) in one shape, read
     /// through getters (no property name crosses as a string).
     type Outcome;
@@ -76,6 +90,8 @@ extern "C" {
 
 /// A caller's `fetch(input, init)`, with what the SDK decides on.
 pub struct Prepared {
+    /// net.js's object it was read from (handed back with an answer, see [`send_fetch`]).
+    pub js: JsValue,
     /// What net.js sends: the absolute URL, or a `Request` (sent as a copy, so that it stays
     /// usable for a retry).
     pub request: JsValue,
@@ -101,15 +117,24 @@ pub struct Prepared {
 pub fn prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Result<Prepared, AuthError> {
     let p = js_prepare(input, init, urls);
     failure(&p)?;
-    Ok(Prepared {
-        request: p.request(),
-        origin: p.origin().unwrap_or_default(),
-        path: p.path().unwrap_or_default(),
-        method: p.method().unwrap_or_default(),
-        signal: p.signal(),
-        authorization: p.authorization(),
-        credentials: p.credentials(),
-    })
+    Ok(Prepared::read(p.into()))
+}
+
+impl Prepared {
+    /// Reads net.js's prepared object (from [`prepare`], or handed back by an answer).
+    pub fn read(js: JsValue) -> Prepared {
+        let p: &Outcome = js.unchecked_ref();
+        Prepared {
+            request: p.request(),
+            origin: p.origin().unwrap_or_default(),
+            path: p.path().unwrap_or_default(),
+            method: p.method().unwrap_or_default(),
+            signal: p.signal(),
+            authorization: p.authorization(),
+            credentials: p.credentials(),
+            js,
+        }
+    }
 }
 
 /// The `AuthError` of a failed net.js result.
@@ -147,17 +172,12 @@ async fn send(
     signal: Option<&AbortSignal>,
     read: bool,
 ) -> Result<Outcome, AuthError> {
-    let csrf = Array::new();
-    if let Some((name, value)) = &extra.csrf {
-        csrf.push(&JsValue::from_str(name));
-        csrf.push(&JsValue::from_str(value));
-    }
     let promise = js_send(
         input,
         init,
         include,
         &extra.bearer,
-        &csrf,
+        &extra.pairs(),
         f64::from(timeout.get()),
         signal,
         read,
@@ -198,6 +218,44 @@ pub async fn send_request(
         false,
     )
     .await?;
+    Ok(result.response())
+}
+
+/// `auth.fetch`'s request, sent at once: a copy of `req` with `extra` headers (and
+/// `credentials: "include"` when `include`), under `timeout` and the request's own signal.
+/// The promise resolves to the `Response` itself, unless it failed or answered `consult`;
+/// then `answer(result, req.js, include, gen)` is called and its promise taken (see
+/// [`answered`]).
+pub fn send_fetch(
+    req: &Prepared,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    consult: u16,
+    answer: &JsValue,
+    gen: Option<u64>,
+) -> Promise {
+    let gen = gen.map_or(JsValue::UNDEFINED, |g| JsValue::from_f64(g as f64));
+    js_send_fetch(
+        &req.js,
+        include,
+        &extra.bearer,
+        &extra.pairs(),
+        f64::from(timeout.get()),
+        consult,
+        answer,
+        &gen,
+    )
+}
+
+/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or the
+/// `AuthError` of the failure.
+///
+/// # Errors
+/// `timeout`, `aborted`, `network`, or `config`.
+pub fn answered(result: &JsValue) -> Result<Response, AuthError> {
+    let result: &Outcome = result.unchecked_ref();
+    failure(result)?;
     Ok(result.response())
 }
 
@@ -254,6 +312,18 @@ pub struct Extra<'a> {
     pub bearer: JsValue,
     /// (header, value) of the CSRF token.
     pub csrf: Option<(&'a str, String)>,
+}
+
+impl Extra<'_> {
+    /// The headers besides `Authorization`, as net.js takes them: `[name, value, …]`.
+    fn pairs(&self) -> Array {
+        let pairs = Array::new();
+        if let Some((name, value)) = &self.csrf {
+            pairs.push(&JsValue::from_str(name));
+            pairs.push(&JsValue::from_str(value));
+        }
+        pairs
+    }
 }
 
 /// `Bearer <token>` as a JS string, for [`Extra`]; `undefined` without a token.

@@ -144,6 +144,17 @@ export function send(input, init, include, bearer, headers, timeoutMs, signal, r
   );
 }
 
+// `auth.fetch`'s request (`prepared` from prepare()) through send(): the promise resolves to
+// the Response itself, unless the answer is a failure or has status `consult` (the one the
+// machine may retry); those go to `answer(result, prepared, include, gen)`, Rust's, whose
+// promise it becomes.
+export function sendFetch(prepared, include, bearer, headers, timeoutMs, consult, answer, gen) {
+  const { request, signal } = prepared;
+  return send(request, undefined, include, bearer, headers, timeoutMs, signal, false).then((r) =>
+    r.error === undefined && r.status !== consult ? r.response : answer(r, prepared, include, gen),
+  );
+}
+
 // The value of this document's cookie `name`, or undefined (also without a document, or when
 // reading cookies throws, as in a sandboxed frame).
 export function readCookie(name) {

@@ -510,3 +510,27 @@ async fn a_request_is_retried_once_at_most() {
     );
     assert_eq!(fetch(&c, "/api/me/").await.status(), 200);
 }
+
+#[wasm_bindgen_test]
+async fn a_request_in_flight_when_the_client_is_freed_still_settles() {
+    fresh_start().await;
+    let c = client();
+    login(&c).await;
+    // A 401 arriving after free(): handed over as it is (no refresh for a client that is
+    // gone), not a JS error.
+    fault("/api/me/", Some(401), r#"{"detail":"no"}"#, 300, 1).await;
+    let pending = c.fetch("/api/me/".into(), None);
+    drop(c);
+    let res: web_sys::Response = ok(pending).await.unchecked_into();
+    assert_eq!(res.status(), 401);
+    // A failure after free(): its AuthError.
+    let c = client_with(r#","timeoutMs":200"#);
+    login(&c).await;
+    fault("/api/me/", None, "", 1000, 1).await;
+    let pending = c.fetch("/api/me/".into(), None);
+    drop(c);
+    let e = err(pending).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("timeout"));
+    sleep(1000).await; // the held request ends at the server before the next test
+    clear_faults().await;
+}

@@ -36,6 +36,10 @@ pub enum Retry {
     No,
 }
 
+/// The only status [`Machine::answered`] may retry: any other answer goes to the caller as it
+/// is, so the shell hands it over without asking (one crossing less per call).
+pub const RETRIED_STATUS: u16 = 401;
+
 impl<U: Clone> Machine<U> {
     /// Whether a request should wait for a refresh before it goes out: the token is expired
     /// (or about to be) by the machine's estimate.
@@ -55,7 +59,7 @@ impl<U: Clone> Machine<U> {
     /// it issues them cannot be helped, and the app's requests must not become a refresh
     /// storm).
     pub fn answered(&self, status: u16, attempt: &mut Attempt, now: Ms) -> Retry {
-        if status != 401 || attempt.retried {
+        if status != RETRIED_STATUS || attempt.retried {
             return Retry::No;
         }
         let decision = match (self.token(), attempt.sent_with) {

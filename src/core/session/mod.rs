@@ -43,7 +43,7 @@ pub use event::{
     Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
     Request, Snapshot, Source,
 };
-pub use fetch::{Attempt, Retry};
+pub use fetch::{Attempt, Retry, RETRIED_STATUS};
 pub use jobs::Reply;
 pub use timing::{Expiry, Timing, REFRESH_FLOOR_MS};
 
