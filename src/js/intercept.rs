@@ -48,17 +48,7 @@ impl Inner {
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
         if self.read(|m| m.wants_refresh_before_send(m.time_at(reading()))) {
-            let me = self.clone();
-            return spawn(async move {
-                let _ = me.refreshed(Call::Refresh).await;
-                let mut attempt = Attempt::default();
-                let res = me.send_api(&req, include, &mut attempt, timeout).await;
-                let res = match res {
-                    Ok(res) => me.retried(&req, include, attempt, res).await,
-                    Err(e) => Err(e),
-                };
-                res.map(JsValue::from).map_err(JsValue::from)
-            });
+            return self.later(req, include, Attempt::default(), None);
         }
         let (gen, bearer) = self.bearer();
         let extra = Extra {
@@ -83,9 +73,19 @@ impl Inner {
             Ok(res) => res,
             Err(e) => return Promise::reject(&to_js(&e)),
         };
-        let req = Prepared::read(prepared);
         let mut attempt = Attempt::default();
         attempt.sending(gen.as_f64().map(|g| g as u64));
+        self.later(Prepared::read(prepared), include, attempt, Some(res))
+    }
+
+    /// The async path: [`Inner::retried`] as the caller's promise.
+    fn later(
+        self: &Rc<Self>,
+        req: Prepared,
+        include: bool,
+        attempt: Attempt,
+        res: Option<Response>,
+    ) -> Promise {
         let me = self.clone();
         spawn(async move {
             me.retried(&req, include, attempt, res)
@@ -95,17 +95,25 @@ impl Inner {
         })
     }
 
-    /// The machine's verdict on `res`, the answer to `attempt`: the response for the caller,
-    /// or the request resent (with the current token, or after a refresh) and judged again.
-    /// Bounded: the machine answers `Retry::No` to an attempt that was already retried.
+    /// The machine's verdict on `res`, the answer to `attempt` (`None`: a refresh first, then
+    /// the first send): the response for the caller, or the request resent (with the current
+    /// token, or after a refresh) and judged again. Bounded: the machine answers `Retry::No` to
+    /// an attempt that was already retried.
     async fn retried(
         &self,
         req: &Prepared,
         include: bool,
         mut attempt: Attempt,
-        mut res: Response,
+        res: Option<Response>,
     ) -> Result<Response, AuthError> {
         let timeout = Delay::ms(self.cfg.timeout_ms);
+        let mut res = match res {
+            Some(res) => res,
+            None => {
+                let _ = self.refreshed(Call::Refresh).await;
+                self.send_api(req, include, &mut attempt, timeout).await?
+            }
+        };
         loop {
             let status = res.status();
             match self.read(|m| m.answered(status, &mut attempt, m.time_at(reading()))) {
