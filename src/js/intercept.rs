@@ -38,12 +38,14 @@ impl Inner {
             || self.cfg.is_auth_endpoint(&req.path)
             || req.authorization
         {
-            // Not ours to authorise: sent as the caller built it, every answer theirs.
+            // Not ours to authorise: sent as the caller built it, every answer theirs (no
+            // status is u16::MAX, so only a failure comes back).
             let none = Extra {
                 bearer: JsValue::UNDEFINED,
                 csrf: None,
             };
-            return http::send_fetch(&req, false, &none, timeout, 0, &self.answer, None);
+            let answer = &self.answer;
+            return http::send_fetch(&req, false, &none, timeout, u16::MAX, answer, None);
         }
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
