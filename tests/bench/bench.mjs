@@ -29,25 +29,41 @@ row("size: total (gzip -9), what a page loads", kb(total), "â‰¤ 25 KB (stretch â
 const doctorTotal = gz("pkg/doctor/tokenward_bg.wasm") + gz("pkg/doctor/tokenward.js");
 row("size: doctor module (loaded by the first doctor() call only)", `${kb(doctorTotal)} gz`, "", "not loaded by pages that never call doctor()");
 
-// --expose-gc: the memory rows collect garbage before each reading.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"],
-});
-const context = await browser.newContext();
-const page = await context.newPage();
-await page.goto(`${SITE}/tests/bench/page.html`);
-await page.evaluate(async ([api, site]) => {
-  const m = await import("/pkg/tokenward.js");
-  window.wasm = await m.default();
-  window.tw = m;
-  window.api = api;
-  // The page's own origin receives the token too: the instant endpoint below.
-  window.auth = new m.AuthClient({
-    baseUrl: api, refreshLeewayMs: 0, crossTab: false, authorizedOrigins: [api, site],
+// A browser (`jsFlags` for V8; --expose-gc: the memory rows collect garbage before each
+// reading) with the bench page open and a client in it. `memory()`: the JS heap after a full
+// collection (CDP's usage) and the wasm memory's size.
+async function openBench(jsFlags) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, `--js-flags=${jsFlags}`],
   });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${SITE}/tests/bench/page.html`);
+  await page.evaluate(async ([api, site]) => {
+    const m = await import("/pkg/tokenward.js");
+    window.wasm = await m.default();
+    window.tw = m;
+    window.api = api;
+    // The page's own origin receives the token too: the instant endpoint below.
+    window.auth = new m.AuthClient({
+      baseUrl: api, refreshLeewayMs: 0, crossTab: false, authorizedOrigins: [api, site],
+    });
+  }, [API, SITE]);
+  const cdp = await context.newCDPSession(page);
+  const memory = async () => {
+    await page.evaluate(() => { gc(); gc(); });
+    await cdp.send("HeapProfiler.collectGarbage");
+    const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+    const wasm = await page.evaluate(() => window.wasm.memory.buffer.byteLength);
+    return { js: usedSize, wasm };
+  };
+  return { browser, context, page, memory };
+}
+const { browser, context, page, memory } = await openBench("--expose-gc");
+await page.evaluate(async () => {
   await window.auth.login({ username: "demo", password: "tokenward-demo" });
-}, [API, SITE]);
+});
 
 // ---- per-request overhead: auth.fetch vs window.fetch with the same Bearer, interleaved
 const overhead = await page.evaluate(async (n) => {
@@ -215,22 +231,14 @@ row("1,000 concurrent auth.fetch (instant endpoint): time / raw fetch, all succe
 // ---- memory: JS heap (after a full collection, CDP's usage) and wasm memory, across 5
 // batches of 1,000 auth.fetch calls to the instant endpoint (raw fetch alike, in the same
 // page), and across 100 login/logout cycles.
-const cdp = await context.newCDPSession(page);
-const memory = async () => {
-  await page.evaluate(() => { gc(); gc(); });
-  await cdp.send("HeapProfiler.collectGarbage");
-  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
-  const wasm = await page.evaluate(() => window.wasm.memory.buffer.byteLength);
-  return { js: usedSize, wasm };
-};
-const growth = async (fn, batches) => {
+const growth = async (fn, batches, measure = memory) => {
   await fn(); // warm-up
-  const start = await memory();
+  const start = await measure();
   const js = [];
   let last = start;
   for (let b = 0; b < batches; b++) {
     await fn();
-    const now = await memory();
+    const now = await measure();
     js.push(now.js - last.js);
     last = now;
   }
@@ -286,38 +294,9 @@ await page.evaluate(() => window.auth.login({ username: "demo", password: "token
 // there is not compiled code and its feedback (which the runs above include while the page
 // warms up), so it would be what the SDK keeps.
 {
-  const cold = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc --no-opt --no-maglev --no-sparkplug"],
-  });
-  const ctx = await cold.newContext();
-  const p = await ctx.newPage();
-  await p.goto(`${SITE}/tests/bench/page.html`);
-  await p.evaluate(async ([api, site]) => {
-    const m = await import("/pkg/tokenward.js");
-    window.wasm = await m.default();
-    window.auth = new m.AuthClient({
-      baseUrl: api, refreshLeewayMs: 0, crossTab: false, authorizedOrigins: [api, site],
-    });
-  }, [API, SITE]);
-  const session = await ctx.newCDPSession(p);
-  const heap = async () => {
-    await p.evaluate(() => { gc(); gc(); });
-    await session.send("HeapProfiler.collectGarbage");
-    return (await session.send("Runtime.getHeapUsage")).usedSize;
-  };
-  const steps = async (fn) => {
-    await fn();
-    let last = await heap();
-    const out = [];
-    for (let b = 0; b < 5; b++) {
-      await fn();
-      const now = await heap();
-      out.push(now - last);
-      last = now;
-    }
-    return out;
-  };
+  const cold = await openBench("--expose-gc --no-opt --no-maglev --no-sparkplug");
+  const p = cold.page;
+  const steps = async (fn) => (await growth(fn, 5, cold.memory)).js;
   const cyclesCold = await steps(() => p.evaluate(async () => {
     for (let i = 0; i < 100; i++) {
       await window.auth.login({ username: "demo", password: "tokenward-demo" });
@@ -328,7 +307,7 @@ await page.evaluate(() => window.auth.login({ username: "demo", password: "token
   const callsCold = await steps(() => p.evaluate(async (site) => {
     for (let i = 0; i < 1000; i++) await (await window.auth.fetch(`${site}/tests/bench/instant.json`)).text();
   }, SITE));
-  await cold.close();
+  await cold.browser.close();
   row("memory, V8's compiling tiers off: tokenward, 500 login/logout cycles and 5,000 calls",
     `JS heap per 100 cycles: ${cyclesCold.map(kbs).join(", ")} KB; per 1,000 calls: ${callsCold.map(kbs).join(", ")} KB`,
     "flat", "");
