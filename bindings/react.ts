@@ -4,7 +4,7 @@ import {
   createContext, createElement, useContext, useEffect, useMemo, useState, useSyncExternalStore,
 } from "react";
 import type { ReactElement, ReactNode } from "react";
-import type { AuthClient, AuthConfig, LogoutResult, Session } from "./tokenward.js";
+import type { AuthClient, AuthConfig, AuthFetchInit, LogoutResult, Session } from "./tokenward.js";
 import { AuthStore } from "./store.js";
 import type { AuthState } from "./store.js";
 
@@ -24,7 +24,7 @@ export interface UseAuth extends AuthState {
   login(credentials: Record<string, unknown>): Promise<Session>;
   logout(): Promise<LogoutResult>;
   refresh(): Promise<Session>;
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response>;
 }
 
 const Store = createContext<AuthStore | null>(null);

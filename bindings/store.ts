@@ -3,7 +3,7 @@
 // `signedIn` or `signedOut`, updated by the client's events. No session logic lives here: the
 // client decides, the store only reads it after each event.
 import { AuthClient } from "./tokenward.js";
-import type { AuthConfig, AuthError, Session } from "./tokenward.js";
+import type { AuthConfig, AuthError, AuthFetchInit, Session } from "./tokenward.js";
 import { createAuthClient } from "./index.js";
 
 export type AuthStatus = "loading" | "signedIn" | "signedOut";
@@ -160,5 +160,5 @@ export class AuthStore {
   login = async (credentials: Record<string, unknown>): Promise<Session> => (await this.ready).login(credentials);
   logout = async () => (await this.ready).logout();
   refresh = async (): Promise<Session> => (await this.ready).refresh();
-  fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => (await this.ready).fetch(input, init);
+  fetch = async (input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> => (await this.ready).fetch(input, init);
 }

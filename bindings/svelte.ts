@@ -1,6 +1,6 @@
 // tokenward/svelte: a readable store of the session (the store contract: `$auth` in Svelte 4
 // and 5) with the client's calls beside it. No dependency on svelte itself.
-import type { AuthClient, LogoutResult, Session } from "./tokenward.js";
+import type { AuthClient, AuthFetchInit, LogoutResult, Session } from "./tokenward.js";
 import { AuthStore } from "./store.js";
 import type { AuthSource, AuthState } from "./store.js";
 
@@ -15,7 +15,7 @@ export interface AuthReadable {
   login(credentials: Record<string, unknown>): Promise<Session>;
   logout(): Promise<LogoutResult>;
   refresh(): Promise<Session>;
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response>;
 }
 
 /** `const auth = authStore(config)`; then `$auth.status`, `$auth.user`, `auth.login(…)`. */

@@ -2,7 +2,7 @@
 // the client's; the plugin holds one store per app and mirrors it into a shallow ref.
 import { computed, inject, shallowRef } from "vue";
 import type { App, ComputedRef, InjectionKey, ShallowRef } from "vue";
-import type { AuthClient, LogoutResult, Session } from "./tokenward.js";
+import type { AuthClient, AuthFetchInit, LogoutResult, Session } from "./tokenward.js";
 import { AuthStore } from "./store.js";
 import type { AuthSource, AuthState, AuthStatus } from "./store.js";
 
@@ -18,7 +18,7 @@ export interface UseAuth {
   login(credentials: Record<string, unknown>): Promise<Session>;
   logout(): Promise<LogoutResult>;
   refresh(): Promise<Session>;
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response>;
 }
 
 const KEY: InjectionKey<UseAuth> = Symbol("tokenward");

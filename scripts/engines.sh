@@ -42,7 +42,13 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 total=0
 for config in "${configs[@]}"; do
   echo "-- $engine, config $config"
-  start_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=8
+  # The backend in this configuration, and two of config c for auth.fetch's tests
+  # (tests/browser/fetch.rs): SessionAuthentication first (a refused token is a 403), and
+  # SIMPLE_JWT["AUTH_HEADER_TYPES"] = ("JWT",).
+  launch_backend "$config" 8001 TEST_HOOKS=1 ACCESS_LIFETIME_SECONDS=8
+  launch_backend c 8011 TEST_HOOKS=1 AUTH_ORDER=session-first DB_PATH="$PWD/artifacts/db-c-8011.sqlite3"
+  launch_backend c 8012 TEST_HOOKS=1 AUTH_HEADER_TYPES=JWT DB_PATH="$PWD/artifacts/db-c-8012.sqlite3"
+  for port in 8001 8011 8012; do wait_backend $port; done
   out=$("${wrap[@]}" cargo test --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr)
   passed=$(grep -oE 'test result: ok\. [0-9]+ passed' <<<"$out" | awk '{print $4}')
   [ -n "$passed" ] || { echo "$engine, config $config: the suite did not pass" >&2; exit 1; }

@@ -136,7 +136,7 @@ proptest! {
             Just(Reach::OriginRefused),
             Just(Reach::Unreachable),
         ]),
-        answers in proptest::collection::vec(proptest::option::of(proptest::option::of((any::<u16>(), body()))), 4),
+        answers in proptest::collection::vec(proptest::option::of(proptest::option::of((any::<u16>(), body()))), 5),
         origin in ".{0,30}",
         stamps in proptest::option::of((any::<[Option<u64>; 4]>(), any::<u64>(), any::<bool>())),
         exposed in any::<bool>(),
@@ -154,6 +154,7 @@ proptest! {
                 refresh: refreshed.then_some(Claims { iat: c, exp: d }),
             }),
             sign_up_refresh_in_body: exposed,
+            refused_token: answer(4).map(|a| (origin.clone(), a)),
         };
         let _ = diagnose(&p, &origin, "http://api/");
     }

@@ -172,13 +172,16 @@ impl AuthClient {
         self.inner.call(Call::Logout)
     }
 
-    /// Like `window.fetch`, with the access token for `authorizedOrigins`, and one shared
-    /// refresh and one retry on 401.
+    /// Like `window.fetch`, with the access token for `authorizedOrigins`: it waits for a
+    /// session being decided, and a refused token (401, or 403 `token_not_valid`) gets one
+    /// shared refresh and one retry. Aborts reject with the signal's reason; `init.timeoutMs`
+    /// overrides `timeoutMs`. Requests that are not the SDK's to authorise go to `fetch`
+    /// untouched.
     #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
     pub fn fetch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "AuthFetchInit")] init: Option<Object>,
     ) -> Promise {
         let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
         self.inner.fetch(&input, &init)

@@ -47,6 +47,8 @@ pub struct Config {
     pub fields: FieldNames,
     /// `debug`.
     pub debug: bool,
+    /// `authScheme`: the scheme of every `Authorization` header the SDK writes.
+    pub auth_scheme: String,
 }
 
 const KEYS: &[&str] = &[
@@ -60,6 +62,7 @@ const KEYS: &[&str] = &[
     "crossTab",
     "authorizedOrigins",
     "fields",
+    "authScheme",
     "debug",
 ];
 
@@ -109,6 +112,7 @@ impl Config {
             auth_paths: Default::default(),
             fields: FieldNames::default(),
             debug: false,
+            auth_scheme: String::from("Bearer"),
         };
         cfg.base = string(obj, "baseUrl")?
             .ok_or_else(|| AuthError::config("baseUrl", "is required"))
@@ -129,6 +133,18 @@ impl Config {
         cfg.debug = boolean(obj, "debug", false)?;
         if !cfg.base.ends_with('/') {
             cfg.base.push('/');
+        }
+
+        if let Some(scheme) = string(obj, "authScheme")? {
+            // A header token (RFC 9110): what `Headers` accepts before the space.
+            let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if scheme.is_empty() || !scheme.bytes().all(tchar) {
+                return Err(AuthError::config(
+                    "authScheme",
+                    "must be a scheme name such as \"Bearer\" or \"JWT\"",
+                ));
+            }
+            cfg.auth_scheme = scheme;
         }
 
         let endpoints = get(obj, "endpoints");

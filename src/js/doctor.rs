@@ -118,6 +118,7 @@ mod probes {
     };
     use crate::core::secret::Secret;
     use crate::core::session::{Delay, Payload, Request};
+    use crate::js::codec;
     use crate::js::driver::Inner;
     use crate::platform::timer::sleep;
     use crate::platform::{get, http, set};
@@ -186,6 +187,9 @@ mod probes {
                 .and_then(|c| JSON::stringify(&c).ok())
                 .and_then(|s| s.as_string());
             let readable = matches!(probes.reach, Some(Reach::Readable(s)) if s != 404);
+            if readable {
+                probes.refused_token = self.token_probe().await;
+            }
             let mut cycle = Cycle::default();
             if let (Some(body), true) = (credentials, readable) {
                 cycle = self.credentialed_cycle(&body, &mut probes).await;
@@ -209,6 +213,23 @@ mod probes {
             set(&report, "ok", &JsValue::from_bool(doctor::ok(&findings)));
             set(&report, "findings", &list);
             (report.into(), cycle)
+        }
+
+        /// The user endpoint's answer to a made-up token sent with `authScheme` (no cookies).
+        async fn token_probe(&self) -> Option<(String, Answer)> {
+            let url = self.cfg.user.as_deref()?;
+            let scheme = &self.cfg.auth_scheme;
+            let made_up = Secret::new(String::from("tokenward.doctor.probe"));
+            let extra = http::Extra {
+                bearer: http::bearer(scheme, Some(&made_up)),
+                csrf: None,
+            };
+            let timeout = Delay::ms(self.cfg.timeout_ms);
+            let answer = http::probe_reply(url, &extra, timeout).await.ok().map(|r| {
+                let reply = codec::reply(Endpoint::User, r, &self.cfg.fields);
+                (reply.status, reply.facts)
+            });
+            Some((scheme.clone(), answer))
         }
 
         async fn credentialed_cycle(&self, credentials: &str, probes: &mut Probes) -> Cycle {

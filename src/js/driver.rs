@@ -21,7 +21,7 @@ use crate::core::error::AuthError;
 use crate::core::outcome::{header_safe, Endpoint};
 use crate::core::session::{
     Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
-    Snapshot,
+    Snapshot, CONSULTED,
 };
 use crate::platform::channel::Channel;
 use crate::platform::events::Listener;
@@ -65,6 +65,8 @@ pub(super) struct Inner {
     /// does not hand over at once (owned by JS: a request in flight keeps it callable after
     /// `free()`, when it answers without a retry).
     pub(super) answer: JsValue,
+    /// The statuses of answers net.js hands to `answer` (`CONSULTED`), as a JS array.
+    pub(super) consulted: js_sys::Array,
     me: Weak<Inner>,
 }
 
@@ -111,12 +113,13 @@ impl Inner {
                         Some(inner) => inner.answer_fetch(&result, prepared, include, &gen),
                         None => match http::answered(&result) {
                             Ok(res) => Promise::resolve(&JsValue::from(res)),
-                            Err(e) => Promise::reject(&to_js(&e)),
+                            Err(e) => Promise::reject(&e.into_js()),
                         },
                     };
                 Closure::<dyn FnMut(JsValue, JsValue, bool, JsValue) -> Promise>::new(answer)
                     .into_js_value()
             },
+            consulted: http::statuses(&CONSULTED),
             me: me.clone(),
         });
         for name in ["visibilitychange", "online", "pageshow"] {
@@ -239,7 +242,7 @@ impl Inner {
             Outcome::Session(s) => (resolve, codec::session(&s)),
             Outcome::NoSession => (resolve, JsValue::NULL),
             Outcome::LoggedOut(o) => (resolve, codec::logout_result(&o)),
-            Outcome::Turn => (resolve, JsValue::UNDEFINED),
+            Outcome::Turn | Outcome::Decided => (resolve, JsValue::UNDEFINED),
             Outcome::SignedUp(s) => (resolve, codec::signed_up(s.as_ref())),
             Outcome::Answered(detail) => (resolve, codec::answered(detail.as_deref())),
             Outcome::User(user) => (resolve, user),
@@ -319,7 +322,7 @@ impl Inner {
             Payload::Credentials(c) => Some(c.expose()),
         };
         let extra = Extra {
-            bearer: http::bearer(r.bearer.as_ref()),
+            bearer: http::bearer(&self.cfg.auth_scheme, r.bearer.as_ref()),
             csrf: self.csrf(method),
         };
         let reply = http::call(method, url, body, &extra, r.timeout).await?;
@@ -350,7 +353,7 @@ impl Inner {
             Some((gen, token)) => match &*cache {
                 Some((g, v)) if *g == gen => (Some(gen), v.clone()),
                 _ => {
-                    let v = http::bearer(Some(token));
+                    let v = http::bearer(&self.cfg.auth_scheme, Some(token));
                     *cache = Some((gen, v.clone()));
                     (Some(gen), v)
                 }

@@ -46,7 +46,7 @@ export interface AuthConfig {
   csrf?: { cookie?: string; header?: string } | false;
   /** Refresh this long before the access token expires. Default 30000. */
   refreshLeewayMs?: number;
-  /** Per-request timeout. Default 15000. */
+  /** Per-request timeout, until the response headers (`auth.fetch`: per call with `init.timeoutMs`). Default 15000. */
   timeoutMs?: number;
   /** Coordinate refresh and sign-in/out across tabs. Default `true`. */
   crossTab?: boolean;
@@ -54,8 +54,16 @@ export interface AuthConfig {
   authorizedOrigins?: string[];
   /** Response field names. */
   fields?: { access?: string; accessExpiration?: string; user?: string };
+  /** The scheme of every `Authorization` header the SDK writes: the first of `SIMPLE_JWT["AUTH_HEADER_TYPES"]`. Default `"Bearer"` (`"JWT"` in djoser-era projects). */
+  authScheme?: string;
   /** `console.debug` traces; never prints a token. */
   debug?: boolean;
+}
+
+/** `auth.fetch`'s `init`: `RequestInit`, and a timeout of its own. */
+export interface AuthFetchInit extends RequestInit {
+  /** This call's timeout until the response headers, instead of the client's `timeoutMs`; `0`: none (an upload, a slow report). Requests that are not the SDK's to authorise have none. */
+  timeoutMs?: number;
 }
 
 export interface Session {
@@ -109,7 +117,7 @@ export interface AuthEvent {
   reason?: string;
 }
 
-/** `aborted`: the caller's `AbortSignal` fired, or a later `login()` / `logout()` superseded the call. `invalid_input`: the server refused submitted fields (see `fields`). */
+/** `aborted`: a later `login()` / `logout()` superseded the call (`auth.fetch` rejects with the `AbortSignal`'s reason instead, as `fetch` does). `invalid_input`: the server refused submitted fields (see `fields`). */
 export type AuthErrorCode =
   | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
   | "aborted" | "server" | "bad_response" | "storage" | "invalid_input";

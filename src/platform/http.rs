@@ -54,10 +54,19 @@ extern "C" {
         bearer: &JsValue,
         headers: &Array,
         timeout_ms: f64,
-        consult: u16,
+        consult: &Array,
         answer: &JsValue,
         gen: &JsValue,
     ) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = passThrough)]
+    fn js_pass_through(input: &JsValue, init: &JsValue, prepared: &JsValue) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = abortable)]
+    fn js_abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = bodyCode)]
+    fn js_body_code(response: &Response) -> Promise;
 
     /// What net.js answers: `prepare`'s and `send`'s results (or failures) in one shape, read
     /// through getters (no property name crosses as a string).
@@ -80,6 +89,10 @@ extern "C" {
     fn authorization(this: &Outcome) -> bool;
     #[wasm_bindgen(method, getter)]
     fn credentials(this: &Outcome) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn timeout(this: &Outcome) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn reason(this: &Outcome) -> JsValue;
     #[wasm_bindgen(method, getter)]
     fn status(this: &Outcome) -> Option<u16>;
     #[wasm_bindgen(method, getter)]
@@ -107,6 +120,23 @@ pub struct Prepared {
     pub authorization: bool,
     /// Whether the caller chose `credentials` (in `init`, or by passing a `Request`).
     pub credentials: bool,
+    /// `init.timeoutMs`, when given (0: none).
+    pub timeout: Option<u64>,
+}
+
+/// Why `auth.fetch` has no `Response` for the caller: the SDK's error, or the caller's
+/// `AbortSignal` (rejected with its `reason`, as `fetch` does).
+pub enum Failed {
+    /// The SDK's own failure (`timeout`, `network`, `config`, ...).
+    Auth(AuthError),
+    /// The caller aborted: the signal's reason.
+    Aborted(JsValue),
+}
+
+impl From<AuthError> for Failed {
+    fn from(e: AuthError) -> Failed {
+        Failed::Auth(e)
+    }
 }
 
 /// Builds the caller's request, relative URLs resolved by `urls` (a [`resolver`] of the
@@ -132,6 +162,7 @@ impl Prepared {
             signal: p.signal(),
             authorization: p.authorization(),
             credentials: p.credentials(),
+            timeout: p.timeout().map(|t| t as u64),
             js,
         }
     }
@@ -162,8 +193,17 @@ fn failure(result: &Outcome) -> Result<(), AuthError> {
     Err(AuthError::new(code, message))
 }
 
-/// One request through net.js: the result object, or the `AuthError` of its failure.
-async fn send(
+/// The failure of an `auth.fetch` result: the caller's abort with its reason, else as
+/// [`failure`].
+fn fetch_failure(result: &Outcome) -> Result<(), Failed> {
+    if result.error().as_deref() == Some("aborted") {
+        return Err(Failed::Aborted(result.reason()));
+    }
+    Ok(failure(result)?)
+}
+
+/// One request through net.js: the result object (failures included).
+async fn send_raw(
     input: &JsValue,
     init: &JsValue,
     include: bool,
@@ -171,7 +211,7 @@ async fn send(
     timeout: Delay,
     signal: Option<&AbortSignal>,
     read: bool,
-) -> Result<Outcome, AuthError> {
+) -> Outcome {
     let promise = js_send(
         input,
         init,
@@ -183,32 +223,45 @@ async fn send(
         read,
     );
     // net.js resolves to an object, never rejects; anything else is a network failure.
-    let result: Outcome = match JsFuture::from(promise).await {
+    match JsFuture::from(promise).await {
         Ok(v) if v.is_object() => v.unchecked_into(),
         _ => {
             let failed = Object::new();
             set(&failed, "error", &JsValue::from_str("network"));
             failed.unchecked_into()
         }
-    };
+    }
+}
+
+/// One of the SDK's own requests through net.js: the result object, or the `AuthError` of its
+/// failure.
+async fn send(
+    input: &JsValue,
+    init: &JsValue,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    read: bool,
+) -> Result<Outcome, AuthError> {
+    let result = send_raw(input, init, include, extra, timeout, None, read).await;
     failure(&result)?;
     Ok(result)
 }
 
 /// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
-/// when `include`), under `timeout` and the request's own signal. The response body is
-/// left to the caller.
+/// when `include`), under `timeout` (0: none) and the request's own signal. The response body
+/// is left to the caller (and to its signal).
 ///
 /// # Errors
-/// `timeout`, `aborted`, `network`, or `config` when the request cannot be copied (a body
-/// already read) or a header is invalid.
+/// The caller's abort; `timeout`, `network`, or `config` when the request cannot be copied
+/// (a body already read) or a header is invalid.
 pub async fn send_request(
     req: &Prepared,
     include: bool,
     extra: &Extra<'_>,
     timeout: Delay,
-) -> Result<Response, AuthError> {
-    let result = send(
+) -> Result<Response, Failed> {
+    let result = send_raw(
         &req.request,
         &JsValue::UNDEFINED,
         include,
@@ -217,21 +270,23 @@ pub async fn send_request(
         req.signal.as_ref(),
         false,
     )
-    .await?;
+    .await;
+    fetch_failure(&result)?;
     Ok(result.response())
 }
 
 /// `auth.fetch`'s request, sent at once: a copy of `req` with `extra` headers (and
-/// `credentials: "include"` when `include`), under `timeout` and the request's own signal.
-/// The promise resolves to the `Response` itself, unless it failed or answered `consult`;
-/// then `answer(result, req.js, include, gen)` is called and its promise taken (see
-/// [`answered`]).
+/// `credentials: "include"` when `include`), under `timeout` (0: none) and the request's own
+/// signal. The promise resolves to the `Response` itself, unless it failed or answered a
+/// status of `consult` (a JS array of numbers, see [`statuses`]); then `answer(result, req.js,
+/// include, gen)` is called and its promise taken (see [`answered`]).
+#[allow(clippy::too_many_arguments)]
 pub fn send_fetch(
     req: &Prepared,
     include: bool,
     extra: &Extra<'_>,
     timeout: Delay,
-    consult: u16,
+    consult: &Array,
     answer: &JsValue,
     gen: Option<u64>,
 ) -> Promise {
@@ -248,14 +303,38 @@ pub fn send_fetch(
     )
 }
 
-/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or the
-/// `AuthError` of the failure.
+/// `list` as a JS array of numbers (for [`send_fetch`]; made once, not per call).
+pub fn statuses(list: &[u16]) -> Array {
+    list.iter().map(|s| JsValue::from(*s)).collect()
+}
+
+/// A request that is not the SDK's to authorise, handed to `fetch` as the caller made it (see
+/// net.js): no header, no timeout, no change of credentials.
+pub fn pass_through(input: &JsValue, init: &JsValue, req: &Prepared) -> Promise {
+    js_pass_through(input, init, &req.js)
+}
+
+/// `promise`, or the caller's abort (rejected with the signal's reason) as soon as it comes.
+pub fn abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise {
+    js_abortable(promise, signal)
+}
+
+/// The `code` member of `response`'s JSON body (read from a copy), if any.
+pub async fn body_code(response: &Response) -> Option<String> {
+    JsFuture::from(js_body_code(response))
+        .await
+        .ok()
+        .and_then(|c| c.as_string())
+}
+
+/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or why there
+/// is none.
 ///
 /// # Errors
-/// `timeout`, `aborted`, `network`, or `config`.
-pub fn answered(result: &JsValue) -> Result<Response, AuthError> {
+/// The caller's abort; `timeout`, `network`, or `config`.
+pub fn answered(result: &JsValue) -> Result<Response, Failed> {
     let result: &Outcome = result.unchecked_ref();
-    failure(result)?;
+    fetch_failure(result)?;
     Ok(result.response())
 }
 
@@ -326,11 +405,13 @@ impl Extra<'_> {
     }
 }
 
-/// `Bearer <token>` as a JS string, for [`Extra`]; `undefined` without a token.
-pub fn bearer(token: Option<&Secret>) -> JsValue {
+/// `<scheme> <token>` (`Bearer …` by default, `authScheme`) as a JS string, for [`Extra`];
+/// `undefined` without a token.
+pub fn bearer(scheme: &str, token: Option<&Secret>) -> JsValue {
     token.map_or(JsValue::UNDEFINED, |t| {
-        let mut v = String::with_capacity(t.expose().len() + 7);
-        v.push_str("Bearer ");
+        let mut v = String::with_capacity(scheme.len() + t.expose().len() + 1);
+        v.push_str(scheme);
+        v.push(' ');
         v.push_str(t.expose());
         JsValue::from_str(&v)
     })
@@ -369,16 +450,26 @@ pub async fn call(
         set(&init, "body", &JsValue::from_str(b));
     }
     set(&init, "headers", &headers);
-    let result = send(
-        &JsValue::from_str(url),
-        &init,
-        true,
-        extra,
-        timeout,
-        None,
-        true,
-    )
-    .await?;
+    let result = send(&JsValue::from_str(url), &init, true, extra, timeout, true).await?;
+    Ok(Reply {
+        status: result.status().unwrap_or(0),
+        json: result.json(),
+    })
+}
+
+#[cfg(not(feature = "lazy-doctor"))]
+/// A `GET` of `url` for `doctor()` without cookies (so that only `extra`'s header can
+/// authenticate it): the reply.
+///
+/// # Errors
+/// `network`, `timeout`.
+pub async fn probe_reply(url: &str, extra: &Extra<'_>, timeout: Delay) -> Result<Reply, AuthError> {
+    let init = Object::new();
+    set(&init, "credentials", &JsValue::from_str("omit"));
+    let headers = Object::new();
+    set(&headers, "Accept", &JsValue::from_str("application/json"));
+    set(&init, "headers", &headers);
+    let result = send(&JsValue::from_str(url), &init, false, extra, timeout, true).await?;
     Ok(Reply {
         status: result.status().unwrap_or(0),
         json: result.json(),
@@ -410,16 +501,7 @@ pub async fn probe(
         bearer: JsValue::UNDEFINED,
         csrf: None,
     };
-    let result = send(
-        &JsValue::from_str(url),
-        &init,
-        false,
-        &none,
-        timeout,
-        None,
-        false,
-    )
-    .await?;
+    let result = send(&JsValue::from_str(url), &init, false, &none, timeout, false).await?;
     Ok(result.status().unwrap_or(0))
 }
 

@@ -12,16 +12,20 @@ export function resolver(base) {
 }
 
 // `fetch(input, init)` resolved against `urls` (a resolver), with what Rust decides on:
-// { request, origin, path, method, signal, authorization, credentials } or
+// { request, href, origin, path, method, signal, authorization, credentials, timeout } or
 // { error, message }. `request` is what send() sends: the URL's href when `input` is not a
 // Request and `init` is absent (the common call, which builds nothing more here), else a
 // Request built now (the browser's checks of `init`), copied for each send. `path` is the URL
-// without query and fragment.
+// without query and fragment; `timeout` is `init.timeoutMs` (undefined when not given).
 export function prepare(input, init, urls) {
   const plain = init == null && typeof input === "string";
   const known = plain && urls.known.get(input);
   if (known) return known;
   try {
+    const timeout = init == null ? undefined : init.timeoutMs;
+    if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0 && timeout <= 2147483647)) {
+      throw new TypeError("init.timeoutMs must be a number of milliseconds, 0 (none) or more");
+    }
     const own = input instanceof Request;
     let request = own ? input : new URL(String(input), urls.base);
     if (!own && (request.username || request.password)) {
@@ -32,12 +36,15 @@ export function prepare(input, init, urls) {
     const built = request instanceof Request;
     const prepared = {
       request: built ? request : url.href,
+      href: url.href,
       origin: url.origin,
       path: url.origin + url.pathname,
       method: built ? request.method : "GET",
-      signal: built ? request.signal : undefined,
+      // The caller's own signal (a Request's follows it, but is another object).
+      signal: init != null && "signal" in init ? init.signal ?? undefined : own ? input.signal : undefined,
       authorization: built && request.headers.has("Authorization"),
       credentials: own || (init != null && "credentials" in init),
+      timeout,
     };
     if (plain) {
       if (urls.known.size >= 256) urls.known.clear();
@@ -47,6 +54,29 @@ export function prepare(input, init, urls) {
   } catch (e) {
     return { error: "invalid", message: "invalid fetch input: " + ((e && e.message) || e) };
   }
+}
+
+// A request that is not the SDK's to authorise, handed to fetch as the caller made it: the
+// caller's `input` itself when it is a Request or a URL, else the string resolved against the
+// base URL; `init` untouched (fetch ignores `timeoutMs`).
+export function passThrough(input, init, prepared) {
+  return fetch(typeof input === "string" ? prepared.href : input, init);
+}
+
+// `promise`, or the rejection with `signal.reason` as soon as `signal` aborts (at once when it
+// already has): a wait the caller may give up without cancelling what others share.
+export function abortable(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener("abort", stop, { once: true });
+    const off = () => signal.removeEventListener("abort", stop);
+    promise.then(
+      (v) => (off(), resolve(v)),
+      (e) => (off(), reject(e)),
+    );
+  });
 }
 
 // The timeouts of the requests in flight, on one timer: entries { at, expire } sorted by
@@ -82,12 +112,14 @@ function unwatch(entry) {
 // Sends `input` (a URL, or a Request, copied so that it stays usable for a retry) with `init`
 // (never modified), `credentials: "include"` when `include`, the header `Authorization:
 // bearer` when `bearer` is given and the header pairs of `headers` ([name, value, …]) set,
-// under `timeoutMs` and the caller's `signal`. Resolves to { status, json } when `read` (the
-// body parsed as JSON, undefined when it is not JSON; read under the same timeout), else to
-// { status, response }; or to { error } with error "timeout", "aborted", "network" or
-// "invalid" (then with a message).
+// under `timeoutMs` (0: none) and the caller's `signal`. Resolves to { status, json } when
+// `read` (the body parsed as JSON, undefined when it is not JSON; read under the same timeout),
+// else to { status, response }; or to { error } with error "timeout", "aborted" (then with
+// the signal's `reason`), "network" or "invalid" (then with a message).
+// As with fetch, the caller's signal governs the request and then the response's body: once
+// the headers are in, the timeout is over, but aborting still errors the body with the reason.
 export function send(input, init, include, bearer, headers, timeoutMs, signal, read) {
-  if (signal && signal.aborted) return Promise.resolve({ error: "aborted" });
+  if (signal && signal.aborted) return Promise.resolve({ error: "aborted", reason: signal.reason });
   const controller = new AbortController();
   let timedOut = false;
   const entry = {
@@ -97,14 +129,17 @@ export function send(input, init, include, bearer, headers, timeoutMs, signal, r
       controller.abort();
     },
   };
-  const abort = () => controller.abort();
+  const abort = () => controller.abort(signal.reason);
   const done = (result) => {
     unwatch(entry);
-    if (signal) signal.removeEventListener("abort", abort);
     return result;
   };
-  const failed = () =>
-    done({ error: timedOut ? "timeout" : signal && signal.aborted ? "aborted" : "network" });
+  const failed = () => {
+    if (signal) signal.removeEventListener("abort", abort);
+    if (timedOut) return done({ error: "timeout" });
+    if (signal && signal.aborted) return done({ error: "aborted", reason: signal.reason });
+    return done({ error: "network" });
+  };
   // A Request is sent as a copy; a URL goes to fetch with the options, and fetch builds the
   // one Request (the values Rust adds were checked there).
   const own = input instanceof Request;
@@ -124,8 +159,8 @@ export function send(input, init, include, bearer, headers, timeoutMs, signal, r
   } catch (e) {
     return Promise.resolve({ error: "invalid", message: String((e && e.message) || e) });
   }
-  if (signal) signal.addEventListener("abort", abort);
-  watch(entry);
+  if (signal) signal.addEventListener("abort", abort, { once: true });
+  if (timeoutMs > 0) watch(entry);
   return (own ? fetch(copy) : fetch(input, options)).then(
     (response) => {
       const status = response.status;
@@ -145,14 +180,26 @@ export function send(input, init, include, bearer, headers, timeoutMs, signal, r
 }
 
 // `auth.fetch`'s request (`prepared` from prepare()) through send(): the promise resolves to
-// the Response itself, unless the answer is a failure or has status `consult` (the one the
-// machine may retry); those go to `answer(result, prepared, include, gen)`, Rust's, whose
+// the Response itself, unless the answer is a failure or has a status of `consult` (those
+// the machine may retry); those go to `answer(result, prepared, include, gen)`, Rust's, whose
 // promise it becomes.
 export function sendFetch(prepared, include, bearer, headers, timeoutMs, consult, answer, gen) {
   const { request, signal } = prepared;
   return send(request, undefined, include, bearer, headers, timeoutMs, signal, false).then((r) =>
-    r.error === undefined && r.status !== consult ? r.response : answer(r, prepared, include, gen),
+    r.error === undefined && !consult.includes(r.status) ? r.response : answer(r, prepared, include, gen),
   );
+}
+
+// The `code` member of a response's JSON body (read from a copy: the caller still gets the
+// whole body), or undefined.
+export function bodyCode(response) {
+  return response
+    .clone()
+    .json()
+    .then(
+      (j) => (j && typeof j.code === "string" ? j.code : undefined),
+      () => undefined,
+    );
 }
 
 // The value of this document's cookie `name`, or undefined (also without a document, or when

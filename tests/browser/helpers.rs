@@ -41,19 +41,7 @@ pub async fn sleep(ms: u32) {
 
 /// A hook of the backend (`/test/...`), by plain fetch.
 pub async fn hook(path: &str, body: Option<&str>) -> JsValue {
-    let init = match body {
-        Some(b) => {
-            let i = obj(r#"{"method":"POST","headers":{"Content-Type":"application/json"}}"#);
-            Reflect::set(&i, &"body".into(), &b.into()).unwrap();
-            i
-        }
-        None => obj("{}"),
-    };
-    let res: web_sys::Response = JsFuture::from(raw_fetch(&format!("{BACKEND}{path}"), &init))
-        .await
-        .expect("backend reachable")
-        .unchecked_into();
-    JsFuture::from(res.json().unwrap()).await.unwrap()
+    hook_at(BACKEND, path, body).await
 }
 
 pub async fn backend_config() -> String {
@@ -74,9 +62,7 @@ pub async fn reset_counters() {
 }
 
 pub async fn count(key: &str) -> u32 {
-    get(&hook("/test/counters/", None).await, key)
-        .as_f64()
-        .unwrap_or(0.0) as u32
+    count_at(BACKEND, key).await
 }
 
 /// Waits until counter `key` reaches `want` or `deadline` (a `Date.now()`) passes, and returns
@@ -92,6 +78,46 @@ pub async fn count_by(key: &str, want: u32, deadline: f64) -> u32 {
 }
 
 pub const REFRESH_POST: &str = "POST /dj-rest-auth/token/refresh/";
+
+/// The backend with `SessionAuthentication` first (a refused token is answered 403), and the
+/// one with `SIMPLE_JWT["AUTH_HEADER_TYPES"] = ("JWT",)`, both config c (scripts/engines.sh).
+pub const SESSION_FIRST: &str = match option_env!("TOKENWARD_BACKEND_SESSION_FIRST") {
+    Some(b) => b,
+    None => "http://127.0.0.1:8011",
+};
+pub const JWT_SCHEME: &str = match option_env!("TOKENWARD_BACKEND_JWT_SCHEME") {
+    Some(b) => b,
+    None => "http://127.0.0.1:8012",
+};
+
+/// A hook of the backend at `base`.
+pub async fn hook_at(base: &str, path: &str, body: Option<&str>) -> JsValue {
+    let init = match body {
+        Some(b) => {
+            let i = obj(r#"{"method":"POST","headers":{"Content-Type":"application/json"}}"#);
+            Reflect::set(&i, &"body".into(), &b.into()).unwrap();
+            i
+        }
+        None => obj("{}"),
+    };
+    let res: web_sys::Response = JsFuture::from(raw_fetch(&format!("{base}{path}"), &init))
+        .await
+        .expect("backend reachable")
+        .unchecked_into();
+    JsFuture::from(res.json().unwrap()).await.unwrap()
+}
+
+/// Counter `key` of the backend at `base`.
+pub async fn count_at(base: &str, key: &str) -> u32 {
+    get(&hook_at(base, "/test/counters/", None).await, key)
+        .as_f64()
+        .unwrap_or(0.0) as u32
+}
+
+/// A JS function of `args` with `body` (for what is easier said in JS: signals, streams).
+pub fn js_fn(args: &str, body: &str) -> js_sys::Function {
+    js_sys::Function::new_with_args(args, body)
+}
 
 /// A client for the backend; `extra` is more config, starting with a comma.
 pub fn client_with(extra: &str) -> AuthClient {

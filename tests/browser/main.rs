@@ -19,6 +19,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod helpers;
 
+mod fetch;
 mod foundation;
 mod session;
 mod tabs;

@@ -1,6 +1,6 @@
 //! The session engine against the real backend (short access lifetime): single flight, clock
 //! skew, catch-up after sleep, restore, logout (durable, no resurrection), failure classes,
-//! events, timeouts and abort.
+//! events. `auth.fetch` against `fetch` itself: `fetch.rs`.
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
@@ -409,49 +409,6 @@ async fn events_arrive_in_order_and_a_throwing_subscriber_disturbs_no_one() {
         ]
     );
     assert_eq!(gone.list(), ["signedIn:this_tab"]);
-}
-
-#[wasm_bindgen_test]
-async fn fetch_honours_the_callers_abort_signal_and_the_timeout() {
-    // The server holds each faulted request this long: far beyond the abort and the timeout,
-    // so that a slow machine cannot let an answer arrive first.
-    const HELD_MS: u32 = 4000;
-    fresh_start().await;
-    let c = client_with(r#","timeoutMs":500"#);
-    login(&c).await;
-    fault("/api/me/", None, "", HELD_MS, 1).await;
-    let controller = web_sys::AbortController::new().unwrap();
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"signal".into(), &controller.signal()).unwrap();
-    let started = js_sys::Date::now();
-    let pending = c.fetch("/api/me/".into(), Some(init));
-    sleep(100).await;
-    controller.abort();
-    let e = err(pending).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("aborted"));
-    assert!(
-        js_sys::Date::now() - started < f64::from(HELD_MS) / 2.0,
-        "aborted at once"
-    );
-    // An already aborted signal.
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"signal".into(), &controller.signal()).unwrap();
-    let e = err(c.fetch("/api/me/".into(), Some(init))).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("aborted"));
-    // timeoutMs.
-    clear_faults().await;
-    fault("/api/me/", None, "", HELD_MS, 1).await;
-    let started = js_sys::Date::now();
-    let e = err(c.fetch("/api/me/".into(), None)).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("timeout"));
-    assert!(
-        js_sys::Date::now() - started < f64::from(HELD_MS) / 2.0,
-        "timed out at once"
-    );
-    // The held requests end at the server (they are counted then) before the next test.
-    sleep(HELD_MS + 200).await;
-    clear_faults().await;
-    assert!(c.is_authenticated());
 }
 
 #[wasm_bindgen_test]

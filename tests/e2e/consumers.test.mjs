@@ -26,8 +26,11 @@ const statusIs = (page, s) => page.waitForFunction((s) => document.querySelector
 const refreshes = async () => (await hook("/test/counters/", undefined, API))[REFRESH] ?? 0;
 const resetCounters = () => hook("/test/counters/reset/", {}, API);
 
-/** Sign in, call the API, reload → restored (one restore request), sign out. */
-async function drive(url) {
+/** Sign in, call the API, reload → restored (one restore request), sign out. `who`: the app
+ * asks an open view who it is at mount, in an effect that aborts on clean-up (React's
+ * StrictMode runs it twice): the first call rejects AbortError, the second waits for the
+ * restore and goes with its token. */
+async function drive(url, { who = false } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   // Every client opens one BroadcastChannel (crossTab): count them.
@@ -47,6 +50,11 @@ async function drive(url) {
   await page.goto(url);
   await statusIs(page, "signedOut");
   assert.equal(await refreshes(), 1, "one restore request on load");
+  const whoIs = (name) => page.waitForFunction((n) => document.querySelector("#who")?.textContent === n, name);
+  if (who) {
+    await whoIs("anonymous");
+    assert.equal(await text(page, "#fetch-error"), "", "the aborted call is an AbortError");
+  }
   assert.equal(await page.evaluate(() => window.channels), 1, "one client");
   await page.click("#login");
   await statusIs(page, "signedIn");
@@ -58,6 +66,10 @@ async function drive(url) {
   await statusIs(page, "signedIn");
   assert.equal(await text(page, "#user"), "demo");
   assert.equal(await refreshes(), 1, "exactly one restore request after the reload");
+  if (who) {
+    await whoIs("demo"); // made at mount, while the restore was in flight
+    assert.equal(await text(page, "#fetch-error"), "");
+  }
   assert.equal(await page.evaluate(() => window.channels), 1, "one client after the reload");
   await page.click("#logout");
   await statusIs(page, "signedOut");
@@ -66,9 +78,11 @@ async function drive(url) {
 }
 
 for (const app of ["react", "vue", "svelte"]) {
-  const strict = app === "react" ? " (StrictMode: one client, one restore)" : "";
+  const strict = app === "react"
+    ? " (StrictMode: one client, one restore; a call at mount aborted on clean-up, then made with the restored token)"
+    : "";
   test(`${app} + Vite, built from the tarball: sign in, call, reload restores, sign out${strict}`, async () => {
-    await drive(`${SITE}/target/consumers/${app}/dist/index.html?api=${encodeURIComponent(API)}`);
+    await drive(`${SITE}/target/consumers/${app}/dist/index.html?api=${encodeURIComponent(API)}`, { who: app === "react" });
   });
 }
 

@@ -23,6 +23,7 @@ export async function main(): Promise<void> {
     crossTab: true,
     authorizedOrigins: ["https://api.example.com"],
     fields: { access: "access", accessExpiration: "access_expiration", user: "user" },
+    authScheme: "JWT",
     debug: false,
   };
   const auth = new AuthClient(config);
@@ -37,6 +38,7 @@ export async function main(): Promise<void> {
   const expires: number | null = session.expiresAt;
   const res: Response = await auth.fetch("/api/me/", { method: "GET" });
   await auth.fetch(new URL("https://api.example.com/api/items/"));
+  await auth.fetch("/api/upload/", { method: "POST", body: "x", timeoutMs: 0, signal: AbortSignal.timeout(60_000) });
   await auth.refresh();
   const out: LogoutResult = await auth.logout();
   const confirmed: boolean = out.serverConfirmed;

@@ -10,6 +10,7 @@ use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
 mod account;
 mod sites;
 mod timing;
+mod token;
 pub use timing::Stamps;
 
 /// `finding.level`.
@@ -83,6 +84,9 @@ pub struct Probes {
     pub stamps: Option<Stamps>,
     /// A sign-up of this page answered with the refresh token in its body.
     pub sign_up_refresh_in_body: bool,
+    /// `GET` of the user endpoint with a made-up token, without cookies: the scheme sent, and
+    /// the answer.
+    pub refused_token: Option<(String, Answer)>,
 }
 
 fn finding(level: Level, code: &'static str, message: &[&str], fix: Option<&[&str]>) -> Finding {
@@ -103,6 +107,7 @@ pub fn diagnose(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
     let mut out = probed(probes, origin, api);
     out.extend(sites::findings(origin, api));
     out.extend(account::findings(probes));
+    out.extend(token::findings(probes));
     out
 }
 
@@ -339,6 +344,7 @@ mod tests {
             logout_bearer,
             stamps: None,
             sign_up_refresh_in_body: false,
+            refused_token: None,
         }
     }
 

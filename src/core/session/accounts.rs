@@ -241,8 +241,7 @@ fn update_user_changes_the_user_here_and_in_the_other_tabs() {
     let mut other = Shell::new(opts());
     other.signed_in();
     other.take_events();
-    other.m.remote_user(shared.clone(), other.now);
-    other.drain();
+    other.input(Input::RemoteUser(shared.clone()));
     assert_eq!(other.m.user(), Some(&"ada lovelace"));
     assert_eq!(
         other.take_events(),
@@ -250,8 +249,7 @@ fn update_user_changes_the_user_here_and_in_the_other_tabs() {
     );
     // Signed out there: nothing.
     let mut out = Shell::new(opts());
-    out.m.remote_user(shared, out.now);
-    out.drain();
+    out.input(Input::RemoteUser(shared));
     assert!(out.take_events().is_empty());
     not_signed_in(&out);
 }
@@ -259,10 +257,11 @@ fn update_user_changes_the_user_here_and_in_the_other_tabs() {
 #[test]
 fn login_with_goes_to_its_own_endpoint_as_a_login() {
     let mut s = Shell::new(opts());
-    let op = OpId(77);
     let body = Secret::new(r#"{"access_token":"x"}"#.to_string());
-    s.m.login_with(op, body, "https://api.test/auth/google/".to_string(), s.now);
-    s.drain();
+    let op = s.call(Call::LoginWith(
+        body,
+        "https://api.test/auth/google/".to_string(),
+    ));
     s.grant(false);
     let r = s.sent.last().unwrap();
     assert_eq!(

@@ -172,6 +172,8 @@ pub enum Outcome<U> {
     Answered(Option<String>),
     /// `updateUser()` resolves with the user the server sent back.
     User(U),
+    /// The session `auth.fetch` waited for is decided: it may ask again.
+    Decided,
 }
 
 /// An app call, as the shell hands it to [`super::Machine::handle`].
@@ -198,6 +200,9 @@ pub enum Call<U> {
     RefreshAfter401,
     /// `restore()`, with what storage holds.
     Restore(Option<Snapshot<U>>),
+    /// `auth.fetch` waits for the session being decided (a `restore()`, login or sign-up the
+    /// app waits for); settled with [`Outcome::Decided`].
+    AwaitSession,
     /// `doctor({ credentials })` wants its turn: its login → refresh → logout cycle sets and
     /// clears the cookies, so it runs as a job of the queue (settled with [`Outcome::Turn`]
     /// when it may start; [`Input::Examined`] ends it).

@@ -40,8 +40,7 @@ fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
 #[test]
 fn a_pending_logout_is_retried_on_wake_up() {
     let mut s = Shell::with(Machine::new(opts(), true, Reading::default()));
-    s.m.wake(s.now);
-    s.drain();
+    s.input(Input::Wake);
     s.grant(false);
     assert!(s.pending(Logout));
     s.answer(
@@ -131,9 +130,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     s.take_events();
     let r = s.refresh();
     s.grant(false);
-    let turn = OpId(90);
-    s.m.doctor(turn, s.now);
-    s.drain();
+    let turn = s.call(Call::Doctor);
     assert!(s.outcome(turn).is_none(), "not while the refresh is out");
     s.ok(Refresh, None);
     assert!(s.session_token(r).is_some());
@@ -146,8 +143,10 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     s.advance(10_000);
     assert!(s.wire.is_empty() && s.outcome(later).is_none());
     // The cycle signed in and out, confirmed.
-    s.m.examined(true, true, s.now);
-    s.drain();
+    s.input(Input::Examined {
+        signed_in: true,
+        confirmed: true,
+    });
     assert_eq!(s.take_events(), [(EventKind::SignedOut, Source::ThisTab)]);
     assert!(!s.logout_flag && !s.m.logout_pending());
     assert_eq!(s.code(later), Some("session_expired"));
@@ -156,19 +155,21 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     // Unconfirmed: the logout stays pending.
     let mut s = Shell::new(opts());
     s.signed_in();
-    s.m.doctor(OpId(91), s.now);
-    s.drain();
+    s.call(Call::Doctor);
     s.grant(false);
-    s.m.examined(true, false, s.now);
-    s.drain();
+    s.input(Input::Examined {
+        signed_in: true,
+        confirmed: false,
+    });
     assert!(s.logout_flag && s.m.logout_pending());
     // A cycle whose login failed changes nothing.
     let mut s = Shell::new(opts());
     let t = s.signed_in();
-    s.m.doctor(OpId(92), s.now);
-    s.drain();
+    s.call(Call::Doctor);
     s.grant(false);
-    s.m.examined(false, false, s.now);
-    s.drain();
+    s.input(Input::Examined {
+        signed_in: false,
+        confirmed: false,
+    });
     assert_eq!(s.current(), Some(t));
 }

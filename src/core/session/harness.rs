@@ -146,34 +146,44 @@ impl Shell {
         OpId(self.next_op)
     }
 
-    pub fn login(&mut self) -> OpId {
-        let op = self.op();
-        let body = Secret::new(r#"{"username":"ada","password":"pw"}"#.to_string());
-        self.m.login(op, body, self.now);
+    /// Both clocks at `now` (the machine's time follows them: no jump).
+    pub fn reading(&self) -> Reading {
+        Reading {
+            wall: self.now,
+            mono: self.now,
+        }
+    }
+
+    /// Feeds one input through [`Machine::handle`], as the shell does, and drains.
+    pub fn input(&mut self, input: Input<&'static str>) {
+        let at = self.reading();
+        self.m.handle(input, at);
         self.drain();
+    }
+
+    /// An app call; its id.
+    pub fn call(&mut self, call: Call<&'static str>) -> OpId {
+        let op = self.op();
+        self.input(Input::Call(op, call));
         op
+    }
+
+    pub fn login(&mut self) -> OpId {
+        let body = Secret::new(r#"{"username":"ada","password":"pw"}"#.to_string());
+        self.call(Call::Login(body))
     }
 
     pub fn logout(&mut self) -> OpId {
-        let op = self.op();
-        self.m.logout(op, self.now);
-        self.drain();
-        op
+        self.call(Call::Logout)
     }
 
     pub fn refresh(&mut self) -> OpId {
-        let op = self.op();
-        self.m.refresh(op, self.now);
-        self.drain();
-        op
+        self.call(Call::Refresh)
     }
 
     pub fn restore(&mut self) -> OpId {
-        let op = self.op();
         let stored = self.stored.clone();
-        self.m.restore(op, stored, self.now);
-        self.drain();
-        op
+        self.call(Call::Restore(stored))
     }
 
     /// Grants the lock when it is wanted.
@@ -181,15 +191,13 @@ impl Shell {
         if self.lock_wanted {
             self.lock_wanted = false;
             self.lock_held = true;
-            self.m.lock_acquired(waited, self.now);
-            self.drain();
+            self.input(Input::LockAcquired(waited));
         }
     }
 
     pub fn advance(&mut self, ms: Ms) {
         self.now += ms;
-        self.m.handle_timeout(self.now);
-        self.drain();
+        self.input(Input::Timeout);
     }
 
     /// A fresh token, unique, `life_s` long, issued now by the server's clock.
@@ -222,8 +230,7 @@ impl Shell {
             facts,
             user,
         };
-        self.m.reply(id, Ok(reply), self.now);
-        self.drain();
+        self.input(Input::Reply(id, Ok(reply)));
     }
 
     /// Answers the oldest refresh on the wire with simplejwt's 401 refusal saying `why`.
@@ -244,8 +251,7 @@ impl Shell {
             .position(|(_, r)| r.endpoint == endpoint)
             .expect("request on the wire");
         let (id, _) = self.wire.remove(i);
-        self.m.reply(id, Err(e), self.now);
-        self.drain();
+        self.input(Input::Reply(id, Err(e)));
     }
 
     /// Answers a login or refresh with a fresh 300 s token; returns it.
@@ -304,9 +310,7 @@ impl Shell {
         user: Option<&'static str>,
         signed_in: bool,
     ) {
-        self.m
-            .remote_token(Snapshot { record, user }, signed_in, self.now);
-        self.drain();
+        self.input(Input::RemoteToken(Snapshot { record, user }, signed_in));
     }
 
     pub fn take_events(&mut self) -> Vec<(EventKind, Source)> {
@@ -317,22 +321,15 @@ impl Shell {
 impl Shell {
     /// `signUp(fields)` with the fields of `{"username":"ada",…}` and the login after it.
     pub fn sign_up(&mut self) -> OpId {
-        let op = self.op();
         let fields =
             Secret::new(r#"{"username":"ada","password1":"pw","password2":"pw"}"#.to_string());
         let login = Secret::new(r#"{"username":"ada","password":"pw"}"#.to_string());
-        self.m.sign_up(op, fields, login, self.now);
-        self.drain();
-        op
+        self.call(Call::SignUp { fields, login })
     }
 
     /// A password or profile call.
     pub fn account(&mut self, call: crate::core::account::AccountCall) -> OpId {
-        let op = self.op();
-        self.m
-            .account(op, call, Secret::new("{}".to_string()), self.now);
-        self.drain();
-        op
+        self.call(Call::Account(call, Secret::new("{}".to_string())))
     }
 
     /// The Bearer of the last request sent.

@@ -43,7 +43,7 @@ pub use event::{
     Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
     Request, Snapshot, Source,
 };
-pub use fetch::{Attempt, Retry, RETRIED_STATUS};
+pub use fetch::{consult, Attempt, Consult, Gate, Retry, CONSULTED};
 pub use jobs::Reply;
 pub use timing::{Expiry, Timing, REFRESH_FLOOR_MS};
 
@@ -339,11 +339,13 @@ impl<U: Clone> Machine<U> {
             Input::RemoteExpired => self.remote_expired(now),
             Input::RemoteUser(snapshot) => self.remote_user(snapshot, now),
             Input::Call(op, Call::Doctor) => self.doctor(op, now),
+            Input::Call(op, Call::AwaitSession) => self.await_session(op),
             Input::Examined {
                 signed_in,
                 confirmed,
             } => self.examined(signed_in, confirmed, now),
         }
+        self.release_decided();
     }
 
     /// The next queued effect.

@@ -40,6 +40,8 @@ pub(super) enum Want {
     Logout,
     /// `doctor()`: its turn at the queue.
     Turn,
+    /// `auth.fetch`: the session being decided (see `fetch`).
+    Decided,
 }
 
 /// What a waiter is attached to.
@@ -47,6 +49,8 @@ pub(super) enum Want {
 pub(super) enum On {
     Job(u32),
     Lookup(ReqId),
+    /// Nothing deciding the session any more (see `fetch`).
+    Decision,
 }
 
 /// An app call waiting for a job or a look-up, and when it gives up.
@@ -61,6 +65,18 @@ pub(super) struct Waiter {
 impl Waiter {
     pub(super) fn deadline(&self) -> Option<Ms> {
         self.deadline
+    }
+
+    pub(super) fn want(&self) -> Want {
+        self.want
+    }
+
+    pub(super) fn on(&self) -> On {
+        self.on
+    }
+
+    pub(super) fn op(&self) -> OpId {
+        self.op
     }
 }
 
@@ -340,11 +356,12 @@ impl<U: Clone> Machine<U> {
         self.take_waiters(&|w| match w.on {
             On::Job(id) => ids.contains(&id),
             On::Lookup(_) => true,
+            On::Decision => false,
         })
     }
 
     /// Removes and returns the waiters `pick` selects, in order.
-    fn take_waiters(&mut self, pick: &dyn Fn(&Waiter) -> bool) -> Vec<Waiter> {
+    pub(super) fn take_waiters(&mut self, pick: &dyn Fn(&Waiter) -> bool) -> Vec<Waiter> {
         let (taken, rest) = core::mem::take(&mut self.waiters)
             .into_iter()
             .partition(|w| pick(w));

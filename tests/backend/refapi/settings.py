@@ -16,6 +16,9 @@ Environment variables (all optional):
 - ``DB_PATH``: SQLite file (default ``db-<config>.sqlite3`` beside this package).
 - ``ACCESS_IAT``: ``0`` issues access tokens without an ``iat`` claim (see ``apps.py``).
 - ``COOKIE_SAMESITE``: ``None`` sets the JWT cookies ``SameSite=None; Secure`` (cross-site).
+- ``AUTH_ORDER``: ``session-first`` puts DRF's ``SessionAuthentication`` before the JWT class (a
+  common order, DRF's own default): a refused or expired token is then answered 403, not 401.
+- ``AUTH_HEADER_TYPES``: comma-separated ``SIMPLE_JWT["AUTH_HEADER_TYPES"]`` (e.g. ``JWT``).
 - ``REGISTRATION``: ``none`` or ``mandatory`` mounts ``dj-rest-auth/registration/``
   (django-allauth) with that e-mail verification, password validators, Django sessions (allauth
   logs the new user in), and an in-memory outbox (``/test/outbox/`` with ``TEST_HOOKS=1``).
@@ -128,8 +131,13 @@ CORS_ALLOWED_ORIGINS = SPA_ORIGINS
 CORS_ALLOW_CREDENTIALS = os.environ.get("CORS_CREDENTIALS", "1") != "0"
 CSRF_TRUSTED_ORIGINS = SPA_ORIGINS if os.environ.get("CSRF_TRUSTED", "1") != "0" else []
 
+AUTH_ORDER = os.environ.get("AUTH_ORDER", "")
+if AUTH_ORDER not in ("", "session-first"):
+    raise SystemExit("AUTH_ORDER must be session-first")
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
+    "DEFAULT_AUTHENTICATION_CLASSES": (
+        ["rest_framework.authentication.SessionAuthentication"] if AUTH_ORDER else []
+    ) + [
         "refapi.auth.TestableJWTCookieAuthentication"
         if TEST_HOOKS
         else "dj_rest_auth.jwt_auth.JWTCookieAuthentication"
@@ -157,6 +165,8 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=ACCESS_LIFETIME),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=REFRESH_LIFETIME),
 }
+if os.environ.get("AUTH_HEADER_TYPES"):
+    SIMPLE_JWT["AUTH_HEADER_TYPES"] = tuple(os.environ["AUTH_HEADER_TYPES"].split(","))
 if CONFIG == "c":
     SIMPLE_JWT["ROTATE_REFRESH_TOKENS"] = True
     SIMPLE_JWT["BLACKLIST_AFTER_ROTATION"] = True

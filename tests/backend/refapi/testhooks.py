@@ -89,6 +89,8 @@ def info(request):
             "config": settings.CONFIG,
             "accessLifetime": settings.ACCESS_LIFETIME,
             "registration": settings.REGISTRATION or None,
+            "authOrder": settings.AUTH_ORDER or None,
+            "headerTypes": list(settings.SIMPLE_JWT.get("AUTH_HEADER_TYPES", ("Bearer",))),
         }
     )
 

@@ -11,6 +11,10 @@ urlpatterns = [
     path("dj-rest-auth/demo-provider/", views.DemoProviderLoginView.as_view()),
     path("api/me/", views.me),
     path("api/items/", views.items),
+    path("api/whoami/", views.whoami),
+    path("api/forbidden/", views.forbidden),
+    path("api/stream/", views.stream),
+    path("api/slow/", views.slow),
     # Where a password-reset e-mail links to (in a real deployment: the SPA's own page).
     path("reset/<uidb64>/<token>/", views.me, name="password_reset_confirm"),
 ]

@@ -12,7 +12,9 @@
 //! Checked after every step: cookie-setting requests never overlap and go out only under the
 //! lock (in `harness`-style asserts here), every call settles at most once, no reply to a
 //! request sent before the app's latest login or logout is applied after it, `expired` comes
-//! once per session. Checked once everything in flight has finished: every call settled; the
+//! once per session, and no authorised request leaves while the session is being decided: the
+//! gate of `auth.fetch` says "send", and a request waiting for the session is let go, only
+//! when no `restore()`, login or sign-up of the app is unsettled. Checked once everything in flight has finished: every call settled; the
 //! state is the intent of the app's last login or logout; and client and server agree — a
 //! signed-in client holds a token of the session the cookie belongs to, and a cookie the
 //! client does not use is one its pending logout will clear.
@@ -76,6 +78,11 @@ struct World {
     expired_events: u32,
     /// The doctor's turn came and its cycle has not reported yet.
     examining: bool,
+    /// The app's `restore()`, login and sign-up calls not settled yet: the session is being
+    /// decided.
+    deciding: Vec<OpId>,
+    /// `auth.fetch` requests waiting for the session.
+    fetches: Vec<OpId>,
 }
 
 impl World {
@@ -120,6 +127,8 @@ impl World {
             signed_out_by_app: false,
             expired_events: 0,
             examining: false,
+            deciding: Vec::new(),
+            fetches: Vec::new(),
         }
     }
 
@@ -216,6 +225,15 @@ impl World {
                         );
                         self.examining = true;
                     }
+                    self.deciding.retain(|d| *d != op);
+                    if self.fetches.contains(&op) {
+                        assert_eq!(o, Outcome::Decided);
+                        assert!(
+                            self.deciding.is_empty(),
+                            "a request let go while {:?} decide the session",
+                            self.deciding
+                        );
+                    }
                     assert!(self.settled.insert(op, o).is_none(), "{op:?} settled twice");
                 }
                 Action::Emit(e) => {
@@ -273,10 +291,28 @@ impl World {
         }
     }
 
+    /// `auth.fetch` asks the gate; a request told to wait waits for the session.
+    fn fetch(&mut self) {
+        let now = self.now();
+        match self.m.fetch_gate(now) {
+            Gate::Wait => {
+                let id = self.op_id();
+                self.fetches.push(id);
+                self.input(Input::Call(id, Call::AwaitSession));
+            }
+            _ => assert!(
+                self.deciding.is_empty(),
+                "an authorised request may leave while {:?} decide the session",
+                self.deciding
+            ),
+        }
+    }
+
     fn apply(&mut self, op: &Op) {
         let input = match *op {
             Op::Login(right) => {
                 let id = self.op_id();
+                self.deciding.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
                 self.signed_out_by_app = false;
@@ -285,6 +321,7 @@ impl World {
             }
             Op::SignUp(kind) => {
                 let id = self.op_id();
+                self.deciding.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
                 self.signed_out_by_app = false;
@@ -305,7 +342,12 @@ impl World {
             }
             Op::Refresh => Input::Call(self.op_id(), Call::Refresh),
             Op::Retry => Input::Call(self.op_id(), Call::RefreshAfter401),
-            Op::Restore => Input::Call(self.op_id(), Call::Restore(None)),
+            Op::Restore => {
+                let id = self.op_id();
+                self.deciding.push(id);
+                Input::Call(id, Call::Restore(None))
+            }
+            Op::Fetch => return self.fetch(),
             Op::Doctor => Input::Call(self.op_id(), Call::Doctor),
             Op::Examine => return self.examine(),
             Op::Deliver(i, f) => return self.deliver(i, f),

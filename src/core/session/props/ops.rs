@@ -29,6 +29,8 @@ pub(super) enum Op {
     Refresh,
     /// The refresh `auth.fetch` waits for after a 401.
     Retry,
+    /// `auth.fetch` asks whether an authorised request may go out (and waits when told to).
+    Fetch,
     Restore,
     /// `doctor({ credentials })` asks for its turn.
     Doctor,
@@ -71,6 +73,7 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Logout),
         2 => Just(Op::Refresh),
         1 => Just(Op::Retry),
+        2 => Just(Op::Fetch),
         2 => Just(Op::Restore),
         1 => Just(Op::Doctor),
         2 => Just(Op::Examine),
