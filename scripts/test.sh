@@ -60,6 +60,8 @@ start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=ht
 start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
 start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
+# A refresh cookie narrowed to the refresh URL (doctor's refresh_cookie_path).
+start_backend c 8013 DB_PATH=db-c-8013.sqlite3 TEST_HOOKS=1 REFRESH_COOKIE_PATH=/dj-rest-auth/token/refresh/
 # For the account calls: registration without and with mandatory e-mail verification.
 start_backend c 8006 DB_PATH=db-c-8006.sqlite3 TEST_HOOKS=1 REGISTRATION=none
 start_backend b 8007 DB_PATH=db-b-8007.sqlite3 TEST_HOOKS=1 REGISTRATION=mandatory

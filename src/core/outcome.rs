@@ -225,6 +225,10 @@ pub fn csrf_origin_refused(detail: &str) -> bool {
     .any(|p| detail.starts_with(p))
 }
 
+/// dj-rest-auth's logout detail (config c) when the refresh cookie did not reach the view: it
+/// deleted the cookies and revoked nothing (every version since 6.0).
+pub const REFRESH_COOKIE_MISSING_PREFIX: &str = "Refresh token was not included in cookie data";
+
 /// dj-rest-auth's logout detail when nothing was revoked server side (config a).
 pub const NOTHING_REVOKED_PREFIX: &str = "Neither cookies or blacklist are enabled";
 

@@ -2,7 +2,7 @@
 // the package), loaded the first time doctor() is called, so that pages which never call it
 // do not download it. The module runs a throwaway client on the same config (memory storage,
 // no cross-tab messages: it must not disturb this page's session or the other tabs).
-// Never rejects: resolves to { report, signedIn, confirmed } (see src/js/doctor.rs).
+// Never rejects: resolves to { report, signedIn, cleared } (see src/js/doctor.rs).
 export function loadDoctor(config, options, exposed) {
   return import("./doctor/tokenward.js")
     .then(async (m) => {

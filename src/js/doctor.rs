@@ -24,8 +24,9 @@ use super::driver::Inner;
 pub(super) struct Cycle {
     /// The throwaway login succeeded: the cookies of any earlier session were replaced.
     signed_in: bool,
-    /// The server confirmed the logout that ended it.
-    confirmed: bool,
+    /// The logout that ended it reached the view, which deleted the cookies (a 2xx, or the
+    /// view's own 401: see `core::logout`).
+    cleared: bool,
 }
 
 impl Inner {
@@ -44,7 +45,7 @@ impl Inner {
         if credentialed {
             self.input(Input::Examined {
                 signed_in: cycle.signed_in,
-                confirmed: cycle.confirmed,
+                cleared: cycle.cleared,
             });
         }
         report
@@ -61,7 +62,7 @@ extern "C" {
 
 #[cfg(feature = "lazy-doctor")]
 impl Inner {
-    /// Runs the doctor module on this client's config: `{ report, signedIn, confirmed }`.
+    /// Runs the doctor module on this client's config: `{ report, signedIn, cleared }`.
     /// `exposed`: a sign-up of this client answered with the refresh token in its body.
     async fn examine(&self, options: Option<Object>, exposed: bool) -> (JsValue, Cycle) {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
@@ -72,14 +73,14 @@ impl Inner {
         let get = |k: &str| crate::platform::get(&result, k);
         let cycle = Cycle {
             signed_in: get("signedIn").is_truthy(),
-            confirmed: get("confirmed").is_truthy(),
+            cleared: get("cleared").is_truthy(),
         };
         (get("report"), cycle)
     }
 }
 
 /// The doctor module's entry point (called by doctor.js): a throwaway client on `config`
-/// examines the server; resolves to `{ report, signedIn, confirmed }`.
+/// examines the server; resolves to `{ report, signedIn, cleared }`.
 ///
 /// # Errors
 /// As `new AuthClient(config)`.
@@ -96,7 +97,7 @@ pub fn run_doctor(
         let out = Object::new();
         crate::platform::set(&out, "report", &report);
         crate::platform::set(&out, "signedIn", &JsValue::from_bool(cycle.signed_in));
-        crate::platform::set(&out, "confirmed", &JsValue::from_bool(cycle.confirmed));
+        crate::platform::set(&out, "cleared", &JsValue::from_bool(cycle.cleared));
         drop(client);
         Ok(out.into())
     }))
@@ -113,6 +114,7 @@ mod probes {
     use super::Cycle;
     use crate::core::doctor::{self, Answer, Probes, Reach, Stamps};
     use crate::core::login::{self, LoginStep};
+    use crate::core::logout::{self, LogoutStep};
     use crate::core::outcome::{
         classify, csrf_origin_refused, BodyFacts, Endpoint, Grant, Verdict,
     };
@@ -282,12 +284,19 @@ mod probes {
                 );
             }
             probes.logout_cookie_only = Some(plain);
-            // The browser is signed out (the caller signs the client out too).
+            // The browser is signed out (the caller signs the client out too), when one of the
+            // logouts reached the view.
+            let cleared = |answer: &Option<Answer>, bearer: bool| match answer {
+                Some(Some((status, facts))) => matches!(
+                    logout::next_step(Ok((*status, facts)), bearer, true),
+                    LogoutStep::Finished(o) if o.cookies_cleared
+                ),
+                _ => false,
+            };
             Cycle {
                 signed_in: true,
-                confirmed: [&probes.logout_cookie_only, &probes.logout_bearer]
-                    .iter()
-                    .any(|a| matches!(a, Some(Some((200..=299, _))))),
+                cleared: cleared(&probes.logout_cookie_only, false)
+                    || cleared(&probes.logout_bearer, true),
             }
         }
     }

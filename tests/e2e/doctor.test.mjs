@@ -1,9 +1,10 @@
-// doctor() against the reference backend in configs a, b, c and two misconfigured variants.
+// doctor() against the reference backend in configs a, b, c and misconfigured variants.
 // scripts/test.sh starts them: 8001 c, 8002 c with CORS_CREDENTIALS=0 and only
-// http://127.0.0.1:8000 allowed, 8003 b with CSRF_TRUSTED=0, 8004 a, 8005 b.
+// http://127.0.0.1:8000 allowed, 8003 b with CSRF_TRUSTED=0, 8004 a, 8005 b, 8013 c with the
+// refresh cookie narrowed to the refresh URL (JWT_AUTH_REFRESH_COOKIE_PATH).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch } from "./lib.mjs";
+import { launch, openTab, hook } from "./lib.mjs";
 
 const CREDENTIALS = { username: "demo", password: "tokenward-demo" };
 let browser;
@@ -135,3 +136,60 @@ test("doctor() whose module cannot be loaded reports doctor_unavailable instead 
   assert.equal((await page.evaluate(() => window.login())).user.username, "demo");
   await context.close();
 });
+
+const NARROWED = "http://127.0.0.1:8013";
+const MARKER = "tokenward:logout-pending";
+
+/** Two page loads that restore: the session stays signed out and no logout is sent again. */
+async function twoReloads(page) {
+  await hook("/test/counters/reset/", {}, NARROWED);
+  for (let i = 0; i < 2; i++) {
+    await page.reload();
+    await page.waitForFunction(() => window.ready === true);
+    const r = await page.evaluate(async (m) => {
+      window.makeClient();
+      return { restored: await window.auth.restore(), marker: localStorage.getItem(m) };
+    }, MARKER);
+    assert.deepEqual(r, { restored: null, marker: null });
+  }
+  const counts = await hook("/test/counters/", undefined, NARROWED);
+  assert.equal(counts["POST /dj-rest-auth/logout/"], undefined, "no logout sent again");
+}
+
+test("a refresh cookie narrowed to the refresh URL: doctor names JWT_AUTH_REFRESH_COOKIE_PATH, and its logout is not repeated", async () => {
+  const context = await browser.newContext();
+  const page = await openTab(context, {}, { api: NARROWED });
+  const report = await page.evaluate((c) => window.auth.doctor({ credentials: c }), CREDENTIALS);
+  const codes = report.findings.map((f) => f.code);
+  assert.deepEqual(codes, ["access_cookie_csrf", "refresh_cookie_path"]);
+  const f = report.findings[1];
+  assert.equal(f.level, "warning");
+  assert.match(f.message, /Refresh token was not included in cookie data/);
+  assert.match(f.fix, /JWT_AUTH_REFRESH_COOKIE_PATH/);
+  assert.equal(report.ok, true);
+  // The view deleted the cookies: the cycle's logout is over, nothing pending.
+  assert.equal(await page.evaluate((m) => localStorage.getItem(m), MARKER), null);
+  await twoReloads(page);
+  await context.close();
+});
+
+test("a refresh cookie narrowed to the refresh URL: sign-in, refresh and calls work; logout() answered by the view is over", async () => {
+  const context = await browser.newContext();
+  const page = await openTab(context, {}, { api: NARROWED });
+  const r = await page.evaluate(async (m) => {
+    await window.login();
+    const refreshed = (await window.auth.refresh()).accessToken !== undefined;
+    const status = (await window.auth.fetch("/api/me/")).status;
+    const out = await window.auth.logout();
+    return { refreshed, status, out, marker: localStorage.getItem(m) };
+  }, MARKER);
+  assert.deepEqual(r, {
+    refreshed: true,
+    status: 200,
+    out: { serverConfirmed: false, warning: "Refresh token was not included in cookie data." },
+    marker: null,
+  });
+  await twoReloads(page);
+  await context.close();
+});
+

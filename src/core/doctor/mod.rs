@@ -5,7 +5,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::outcome::{csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX};
+use super::outcome::{
+    csrf_origin_refused, BodyFacts, NOTHING_REVOKED_PREFIX, REFRESH_COOKIE_MISSING_PREFIX,
+};
 
 mod account;
 mod sites;
@@ -265,6 +267,19 @@ fn probed(probes: &Probes, origin: &str, api: &str) -> Vec<Finding> {
             ));
         }
         Some(Some((200..=299, _))) => {}
+        Some(Some((401, facts)))
+            if detail(facts).starts_with(REFRESH_COOKIE_MISSING_PREFIX)
+                && matches!(&probes.refresh, Some(Some((200..=299, _)))) =>
+        {
+            out.push(finding(
+                Level::Warning,
+                "refresh_cookie_path",
+                &["The refresh right after the login carried the refresh cookie, but logout answered \"",
+                  detail(facts),
+                  "\": the cookie's path keeps it from the logout URL. Sign-out still deletes the cookies in this browser, but revokes nothing: the refresh token stays valid until it expires."],
+                Some(&["Set REST_AUTH[\"JWT_AUTH_REFRESH_COOKIE_PATH\"] to a path that covers both the refresh and the logout URLs: their common prefix (\"/dj-rest-auth/\" at dj-rest-auth's documented mount) or \"/\"."]),
+            ));
+        }
         Some(Some((_, facts))) => out.push(finding(
             Level::Error,
             "logout_failed",
@@ -451,6 +466,35 @@ mod tests {
         assert!(f[0].message.contains("Unable to log in"));
         p.login = Some(Some((403, said("CSRF Failed: Origin checking failed - x"))));
         assert_eq!(codes(&p), ["csrf_failed"]);
+    }
+
+    #[test]
+    fn a_refresh_cookie_narrowed_to_the_refresh_url_cannot_reach_logout() {
+        let missing = "Refresh token was not included in cookie data.";
+        let p = cycle(
+            Some((403, said("CSRF Failed: CSRF cookie not set."))),
+            Some(Some((401, said(missing)))),
+        );
+        let f = diagnose(&p, ORIGIN, API);
+        let found: Vec<_> = f.iter().map(|f| f.code).collect();
+        assert_eq!(found, ["access_cookie_csrf", "refresh_cookie_path"]);
+        let found = &f[1];
+        assert_eq!(found.level, Level::Warning);
+        assert!(found.message.contains("revokes nothing"));
+        assert!(found
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("JWT_AUTH_REFRESH_COOKIE_PATH"));
+        assert!(ok(&f), "a warning: sign-out still works in this browser");
+        // Without a refresh that carried the cookie, the 401 says nothing about its path.
+        let mut p = cycle(Some((401, said(missing))), None);
+        p.refresh = Some(Some((401, said("No valid refresh token found."))));
+        let found = codes(&p);
+        assert!(!found.contains(&"refresh_cookie_path"), "{found:?}");
+        // Another 401 of the view is still a failed logout.
+        let p = cycle(Some((401, said("Token is blacklisted"))), None);
+        assert_eq!(codes(&p), ["logout_failed"]);
     }
 
     #[test]

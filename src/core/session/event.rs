@@ -232,13 +232,13 @@ pub enum Input<U> {
     RemoteExpired,
     /// Another tab's `updateUser()` changed the user.
     RemoteUser(Snapshot<U>),
-    /// `doctor()`'s credentialed cycle is over: it signed in (`signed_in`), and its logout was
-    /// confirmed (`confirmed`).
+    /// `doctor()`'s credentialed cycle is over: it signed in (`signed_in`), and its logout
+    /// reached the view, which deleted the cookies (`cleared`).
     Examined {
         /// Its login succeeded (the cookies of any earlier session were replaced).
         signed_in: bool,
-        /// Its logout was confirmed by the server.
-        confirmed: bool,
+        /// Its logout reached the view (a 2xx, or the view's own 401): the cookies are gone.
+        cleared: bool,
     },
 }
 

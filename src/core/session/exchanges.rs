@@ -145,7 +145,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     // The cycle signed in and out, confirmed.
     s.input(Input::Examined {
         signed_in: true,
-        confirmed: true,
+        cleared: true,
     });
     assert_eq!(s.take_events(), [(EventKind::SignedOut, Source::ThisTab)]);
     assert!(!s.logout_flag && !s.m.logout_pending());
@@ -159,7 +159,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     s.grant(false);
     s.input(Input::Examined {
         signed_in: true,
-        confirmed: false,
+        cleared: false,
     });
     assert!(s.logout_flag && s.m.logout_pending());
     // A cycle whose login failed changes nothing.
@@ -169,7 +169,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     s.grant(false);
     s.input(Input::Examined {
         signed_in: false,
-        confirmed: false,
+        cleared: false,
     });
     assert_eq!(s.current(), Some(t));
 }

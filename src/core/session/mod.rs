@@ -340,10 +340,7 @@ impl<U: Clone> Machine<U> {
             Input::RemoteUser(snapshot) => self.remote_user(snapshot, now),
             Input::Call(op, Call::Doctor) => self.doctor(op, now),
             Input::Call(op, Call::AwaitSession) => self.await_session(op),
-            Input::Examined {
-                signed_in,
-                confirmed,
-            } => self.examined(signed_in, confirmed, now),
+            Input::Examined { signed_in, cleared } => self.examined(signed_in, cleared, now),
         }
         self.release_decided();
     }

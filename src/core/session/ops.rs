@@ -144,13 +144,13 @@ impl<U: Clone> Machine<U> {
     }
 
     /// `doctor()`'s cycle is over. When it signed in, it replaced this client's session and
-    /// then logged out: this client follows, as after `logout()`; unconfirmed, the logout stays
-    /// pending.
-    pub fn examined(&mut self, signed_in: bool, confirmed: bool, now: Ms) {
+    /// then logged out: this client follows, as after `logout()`; when that logout did not
+    /// reach the view (`cleared`), it stays pending.
+    pub fn examined(&mut self, signed_in: bool, cleared: bool, now: Ms) {
         let job = self.jobs.iter().position(|j| j.is_examining());
         let job = job.and_then(|i| self.jobs.remove(i));
         if signed_in {
-            self.end_locally(!confirmed);
+            self.end_locally(!cleared);
         }
         if let Some(job) = job {
             // `restore()` calls that waited for it ask again of the session it left.

@@ -19,6 +19,8 @@ Environment variables (all optional):
 - ``AUTH_ORDER``: ``session-first`` puts DRF's ``SessionAuthentication`` before the JWT class (a
   common order, DRF's own default): a refused or expired token is then answered 403, not 401.
 - ``AUTH_HEADER_TYPES``: comma-separated ``SIMPLE_JWT["AUTH_HEADER_TYPES"]`` (e.g. ``JWT``).
+- ``REFRESH_COOKIE_PATH``: ``REST_AUTH["JWT_AUTH_REFRESH_COOKIE_PATH"]`` (e.g.
+  ``/dj-rest-auth/token/refresh/``, which keeps the cookie from ``logout/``).
 - ``REGISTRATION``: ``none`` or ``mandatory`` mounts ``dj-rest-auth/registration/``
   (django-allauth) with that e-mail verification, password validators, Django sessions (allauth
   logs the new user in), and an in-memory outbox (``/test/outbox/`` with ``TEST_HOOKS=1``).
@@ -155,6 +157,8 @@ REST_AUTH = {
 }
 if CONFIG in ("b", "c"):
     REST_AUTH["JWT_AUTH_COOKIE"] = "access"
+if os.environ.get("REFRESH_COOKIE_PATH"):
+    REST_AUTH["JWT_AUTH_REFRESH_COOKIE_PATH"] = os.environ["REFRESH_COOKIE_PATH"]
 # The cross-site set-up: the JWT cookies with SameSite=None (and so Secure, which browsers
 # accept from http://127.0.0.1 and localhost as potentially trustworthy origins).
 if os.environ.get("COOKIE_SAMESITE") == "None":

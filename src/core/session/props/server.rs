@@ -196,7 +196,7 @@ impl World {
         self.signed_out_by_app = true;
         self.input(Input::Examined {
             signed_in: true,
-            confirmed: true,
+            cleared: true,
         });
     }
 }
