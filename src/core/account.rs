@@ -1,5 +1,6 @@
 //! The account calls: `signUp()`, `changePassword()`, `requestPasswordReset()`,
-//! `confirmPasswordReset()` and `updateUser()` — what each answer of their endpoints means.
+//! `confirmPasswordReset()`, `updateUser()`, `verifyEmail()` and `resendVerificationEmail()` —
+//! what each answer of their endpoints means.
 //!
 //! Measured against dj-rest-auth 7.2.0 with django-allauth 65.22.1 (docs/servers.md): sign-up
 //! answers 201 with `access`, `refresh` and `user` in the body and sets no JWT cookie (so the
@@ -9,7 +10,10 @@
 //! cookie is alive Django checks CSRF on them as on login, and a refused cookie or Bearer is a
 //! 401 `token_not_valid` before the view runs: a fresh credential gets them through.
 
-use super::error::AuthError;
+use alloc::string::String;
+use alloc::vec;
+
+use super::error::{AuthError, ErrorCode};
 use super::outcome::{classify, csrf_cookie_missing, error_for, BodyFacts, Endpoint, Verdict};
 
 /// Which account call.
@@ -25,6 +29,10 @@ pub enum AccountCall {
     ConfirmReset,
     /// `updateUser(patch)`: `PATCH endpoints.user`.
     UpdateUser,
+    /// `verifyEmail(key)`: `POST endpoints.verifyEmail`.
+    VerifyEmail,
+    /// `resendVerificationEmail(email)`: `POST endpoints.resendEmail`.
+    ResendEmail,
 }
 
 impl AccountCall {
@@ -36,6 +44,8 @@ impl AccountCall {
             AccountCall::RequestReset => Endpoint::PasswordReset,
             AccountCall::ConfirmReset => Endpoint::PasswordResetConfirm,
             AccountCall::UpdateUser => Endpoint::Profile,
+            AccountCall::VerifyEmail => Endpoint::VerifyEmail,
+            AccountCall::ResendEmail => Endpoint::ResendEmail,
         }
     }
 }
@@ -102,6 +112,20 @@ pub fn next_step(
             AccountCall::UpdateUser => Done::User,
             _ => Done::Detail(facts.detail.clone()),
         })),
+        // allauth's view knows no such key (wrong, used, or expired): the key is the field.
+        Verdict::Server if call == AccountCall::VerifyEmail && status == 404 => {
+            let why = facts
+                .detail
+                .clone()
+                .unwrap_or_else(|| String::from("Not found."));
+            AccountStep::Finished(Err(AuthError::new(
+                ErrorCode::InvalidInput,
+                "the verification key is unknown, already used or expired",
+            )
+            .with_status(status)
+            .with_detail(facts.detail.clone())
+            .with_fields(vec![(String::from("key"), vec![why])])))
+        }
         v @ (Verdict::Csrf | Verdict::StaleCredential | Verdict::Rejected) if !had_fresh => {
             AccountStep::Fresh {
                 mint: v == Verdict::Csrf && csrf_cookie_missing(facts),
@@ -126,6 +150,49 @@ mod tests {
             AccountStep::Finished(r) => r,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn e_mail_verification_answers() {
+        let ok = detail("ok", None);
+        for call in [AccountCall::VerifyEmail, AccountCall::ResendEmail] {
+            assert_eq!(
+                finished(next_step(call, Ok((200, &ok)), false)),
+                Ok(Done::Detail(Some("ok".to_string())))
+            );
+        }
+        let e = finished(next_step(
+            AccountCall::VerifyEmail,
+            Ok((404, &detail("Not found.", None))),
+            false,
+        ))
+        .unwrap_err();
+        assert_eq!((e.code(), e.status), ("invalid_input", Some(404)));
+        assert_eq!(
+            e.fields,
+            vec![("key".to_string(), vec!["Not found.".to_string()])]
+        );
+        let mut required = detail("x", None);
+        required.detail = None;
+        required.field_errors = vec![(
+            "email".to_string(),
+            vec!["This field is required.".to_string()],
+        )];
+        let e = finished(next_step(
+            AccountCall::ResendEmail,
+            Ok((400, &required)),
+            false,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        // A 404 of another call is the server's.
+        let e = finished(next_step(
+            AccountCall::ResendEmail,
+            Ok((404, &detail("Not found.", None))),
+            false,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code(), "server");
     }
 
     #[test]

@@ -16,13 +16,15 @@ pub enum ErrorCode {
     Config,
     /// The login endpoint rejected the credentials (400/401).
     InvalidCredentials,
+    /// The login endpoint refused an account whose e-mail address is not verified yet.
+    EmailNotVerified,
     /// The server rejected the refresh cookie: the session is over.
     SessionExpired,
     /// The request did not reach the server or its answer did not reach us.
     Network,
     /// The request took longer than `timeoutMs`.
     Timeout,
-    /// The caller's `AbortSignal` fired.
+    /// A later `login()` or `logout()` superseded the call.
     Aborted,
     /// The server answered with an unexpected status (5xx, or a 403 such as a CSRF failure).
     Server,
@@ -41,6 +43,7 @@ impl ErrorCode {
         match self {
             ErrorCode::Config => "config",
             ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::EmailNotVerified => "email_not_verified",
             ErrorCode::SessionExpired => "session_expired",
             ErrorCode::Network => "network",
             ErrorCode::Timeout => "timeout",

@@ -9,7 +9,8 @@ use super::claims::{self, Claims};
 use super::error::{AuthError, ErrorCode, FieldErrors};
 use super::secret::Secret;
 
-/// The SDK's own endpoints.
+/// The SDK's own endpoints. Each has a config key (`endpoints.<key>`), a default path and a
+/// method; [`Endpoint::User`] and [`Endpoint::Profile`] are one URL (`endpoints.user`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Endpoint {
     /// `endpoints.login`
@@ -28,15 +29,97 @@ pub enum Endpoint {
     PasswordReset,
     /// `endpoints.passwordResetConfirm`
     PasswordResetConfirm,
+    /// `endpoints.verifyEmail` (`verifyEmail()`)
+    VerifyEmail,
+    /// `endpoints.resendEmail` (`resendVerificationEmail()`)
+    ResendEmail,
     /// `endpoints.user` with `PATCH` (`updateUser()`)
     Profile,
 }
 
 impl Endpoint {
+    /// The endpoints with a config key of their own, in the order of the config's docs
+    /// ([`Endpoint::Profile`] is `user`'s URL).
+    pub const CONFIGURED: [Endpoint; 10] = [
+        Endpoint::Login,
+        Endpoint::Refresh,
+        Endpoint::Logout,
+        Endpoint::User,
+        Endpoint::Register,
+        Endpoint::PasswordChange,
+        Endpoint::PasswordReset,
+        Endpoint::PasswordResetConfirm,
+        Endpoint::VerifyEmail,
+        Endpoint::ResendEmail,
+    ];
+
+    /// Its key in `endpoints`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Endpoint::Login => "login",
+            Endpoint::Refresh => "refresh",
+            Endpoint::Logout => "logout",
+            Endpoint::User | Endpoint::Profile => "user",
+            Endpoint::Register => "register",
+            Endpoint::PasswordChange => "passwordChange",
+            Endpoint::PasswordReset => "passwordReset",
+            Endpoint::PasswordResetConfirm => "passwordResetConfirm",
+            Endpoint::VerifyEmail => "verifyEmail",
+            Endpoint::ResendEmail => "resendEmail",
+        }
+    }
+
+    /// dj-rest-auth's documented path, relative to `baseUrl` (so that a base with a path
+    /// prefix, `https://x/api/`, gives `https://x/api/dj-rest-auth/login/`).
+    pub fn default_path(self) -> &'static str {
+        match self {
+            Endpoint::Login => "dj-rest-auth/login/",
+            Endpoint::Refresh => "dj-rest-auth/token/refresh/",
+            Endpoint::Logout => "dj-rest-auth/logout/",
+            Endpoint::User | Endpoint::Profile => "dj-rest-auth/user/",
+            Endpoint::Register => "dj-rest-auth/registration/",
+            Endpoint::PasswordChange => "dj-rest-auth/password/change/",
+            Endpoint::PasswordReset => "dj-rest-auth/password/reset/",
+            Endpoint::PasswordResetConfirm => "dj-rest-auth/password/reset/confirm/",
+            Endpoint::VerifyEmail => "dj-rest-auth/registration/verify-email/",
+            Endpoint::ResendEmail => "dj-rest-auth/registration/resend-email/",
+        }
+    }
+
+    /// Its HTTP method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Endpoint::User => "GET",
+            Endpoint::Profile => "PATCH",
+            _ => "POST",
+        }
+    }
+
+    /// Its slot among [`Endpoint::CONFIGURED`].
+    pub fn slot(self) -> usize {
+        match self {
+            Endpoint::Login => 0,
+            Endpoint::Refresh => 1,
+            Endpoint::Logout => 2,
+            Endpoint::User | Endpoint::Profile => 3,
+            Endpoint::Register => 4,
+            Endpoint::PasswordChange => 5,
+            Endpoint::PasswordReset => 6,
+            Endpoint::PasswordResetConfirm => 7,
+            Endpoint::VerifyEmail => 8,
+            Endpoint::ResendEmail => 9,
+        }
+    }
+
     /// The calls that act on the signed-in user: sent with the session's token, and a 401
     /// means the server has no session for them.
     pub fn needs_session(self) -> bool {
         matches!(self, Endpoint::PasswordChange | Endpoint::Profile)
+    }
+
+    /// login, refresh and logout: `auth.fetch` never intercepts them.
+    pub fn sets_session_cookies(self) -> bool {
+        matches!(self, Endpoint::Login | Endpoint::Refresh | Endpoint::Logout)
     }
 }
 
@@ -158,6 +241,10 @@ pub fn error_for(
     facts: &BodyFacts,
 ) -> AuthError {
     let (code, message) = match (endpoint, verdict) {
+        (Endpoint::Login, Verdict::Rejected) if email_not_verified(facts) => (
+            ErrorCode::EmailNotVerified,
+            "the account's e-mail address is not verified yet (see verifyEmail())",
+        ),
         (Endpoint::Login, Verdict::Rejected) => (
             ErrorCode::InvalidCredentials,
             "the server refused the credentials",
@@ -197,6 +284,16 @@ pub fn error_for(
         }
         _ => e,
     }
+}
+
+/// dj-rest-auth's login refusal (400, as `non_field_errors`) for an account whose e-mail
+/// address allauth's mandatory verification has not seen verified. English only: dj-rest-auth
+/// translates it where a translation is active, and then it reads as `invalid_credentials`.
+pub const EMAIL_NOT_VERIFIED: &str = "E-mail is not verified.";
+
+/// Whether a login refusal says the e-mail address is not verified.
+pub fn email_not_verified(facts: &BodyFacts) -> bool {
+    facts.detail.as_deref() == Some(EMAIL_NOT_VERIFIED)
 }
 
 /// Whether `token` can travel in an `Authorization: Bearer` header: printable ASCII without
@@ -282,6 +379,35 @@ mod tests {
     }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
+
+    #[test]
+    fn a_login_refused_for_an_unverified_e_mail_says_so() {
+        let unverified = detail("E-mail is not verified.");
+        let v = classify(Endpoint::Login, 400, &unverified);
+        let e = error_for(Endpoint::Login, v, 400, &unverified);
+        assert_eq!(e.code(), "email_not_verified");
+        assert_eq!(e.detail.as_deref(), Some("E-mail is not verified."));
+        let wrong = detail("Unable to log in with provided credentials.");
+        let e = error_for(Endpoint::Login, v, 400, &wrong);
+        assert_eq!(e.code(), "invalid_credentials");
+    }
+
+    #[test]
+    fn every_configured_endpoint_has_its_own_key_slot_and_path() {
+        for (i, e) in Endpoint::CONFIGURED.iter().enumerate() {
+            assert_eq!(e.slot(), i);
+            assert!(
+                e.default_path().starts_with("dj-rest-auth/") && e.default_path().ends_with('/')
+            );
+        }
+        assert_eq!(Endpoint::Profile.slot(), Endpoint::User.slot());
+        assert_eq!(Endpoint::Profile.key(), "user");
+        assert_eq!(
+            (Endpoint::User.method(), Endpoint::Profile.method()),
+            ("GET", "PATCH")
+        );
+        assert_eq!(Endpoint::VerifyEmail.method(), "POST");
+    }
 
     #[test]
     fn login_replies() {

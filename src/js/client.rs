@@ -21,8 +21,9 @@ use super::driver::Inner;
 use super::error::to_js;
 use crate::core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
 use crate::core::error::AuthError;
+use crate::core::outcome::Endpoint;
 use crate::core::secret::Secret;
-use crate::core::session::Call;
+use crate::core::session::{Call, Payload};
 use crate::platform::{get, http, reading, set};
 
 /// The auth client. See the README for the API.
@@ -120,12 +121,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
     ) -> Promise {
-        let body = Object::new();
-        set(&body, "email", &email);
-        if !email.is_string() {
-            return self.send(Err(AuthError::config("email", "must be a string")));
-        }
-        self.account(AccountCall::RequestReset, &body, "email")
+        self.with_string(AccountCall::RequestReset, "email", email)
     }
 
     /// `POST endpoints.passwordResetConfirm` with `{ uid, token, new_password1, new_password2 }`
@@ -138,18 +134,48 @@ impl AuthClient {
         self.account(AccountCall::ConfirmReset, &fields, "fields")
     }
 
-    /// `PATCH endpoints.user` with `patch`; the user the server sends back becomes `user`
+    /// `PATCH endpoints.user` with `patch` — a plain object as JSON, or a `FormData` (a
+    /// profile form with a file) as multipart; the user the server sends back becomes `user`
     /// here and in the other tabs (`userUpdated`).
     #[wasm_bindgen(js_name = updateUser, unchecked_return_type = "Promise<Record<string, unknown>>")]
     pub fn update_user(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] patch: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | FormData")] patch: JsValue,
     ) -> Promise {
-        if self.inner.cfg.user.is_none() {
+        if self.inner.cfg.url(Endpoint::User).is_none() {
             let e = AuthError::config("endpoints.user", "is null: updateUser() needs it");
             return self.send(Err(e));
         }
+        if patch.is_instance_of::<web_sys::FormData>() {
+            let call = |body| Call::Account(AccountCall::UpdateUser, body);
+            return self.inner.call_with_form(patch, call);
+        }
+        if !plain_object(&patch) {
+            let e = AuthError::config("patch", "must be a plain object or a FormData");
+            return self.send(Err(e));
+        }
         self.account(AccountCall::UpdateUser, &patch, "patch")
+    }
+
+    /// `POST endpoints.verifyEmail` with `{ key }`, the key of the verification e-mail's link
+    /// (allauth's `account-confirm-email/<key>/`). A wrong, used or expired key rejects
+    /// `invalid_input` with `fields.key`.
+    #[wasm_bindgen(js_name = verifyEmail, unchecked_return_type = "Promise<AccountResult>")]
+    pub fn verify_email(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    ) -> Promise {
+        self.with_string(AccountCall::VerifyEmail, "key", key)
+    }
+
+    /// `POST endpoints.resendEmail` with `{ email }`: the server sends the verification e-mail
+    /// again (it answers the same for unknown addresses).
+    #[wasm_bindgen(js_name = resendVerificationEmail, unchecked_return_type = "Promise<AccountResult>")]
+    pub fn resend_verification_email(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
+    ) -> Promise {
+        self.with_string(AccountCall::ResendEmail, "email", email)
     }
 
     /// On page load: reuses a stored unexpired token, else refreshes from the cookie; `null`
@@ -251,7 +277,18 @@ impl AuthClient {
     }
 
     fn account(&self, call: AccountCall, body: &JsValue, key: &str) -> Promise {
-        self.send(json(body, key).map(|b| Call::Account(call, b)))
+        let body = json(body, key).map(Payload::Credentials);
+        self.send(body.map(|b| Call::Account(call, b)))
+    }
+
+    /// An account call whose body is `{ [key]: value }`, `value` a string.
+    fn with_string(&self, call: AccountCall, key: &str, value: JsValue) -> Promise {
+        if !value.is_string() {
+            return self.send(Err(AuthError::config(key, "must be a string")));
+        }
+        let body = Object::new();
+        set(&body, key, &value);
+        self.account(call, &body, key)
     }
 
     /// The shared state (for the doctor module's entry point).
@@ -267,6 +304,17 @@ impl Drop for AuthClient {
     fn drop(&mut self) {
         self.inner.close();
     }
+}
+
+/// Whether `v` is a plain object (`{ … }` or `Object.create(null)`), not an array, a class
+/// instance or a built-in such as a `Blob`.
+fn plain_object(v: &JsValue) -> bool {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return false;
+    }
+    let proto = Object::get_prototype_of(v);
+    proto.is_null()
+        || JsValue::from(proto) == JsValue::from(Object::get_prototype_of(&Object::new()))
 }
 
 /// An object argument as the JSON body to send; `config` naming `key` otherwise.

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::error::AuthError;
+use crate::core::outcome::Endpoint;
 use crate::core::reply::FieldNames;
 use crate::platform::storage::StorageKind;
 use crate::platform::{get, http};
@@ -17,16 +18,9 @@ use crate::platform::{get, http};
 pub struct Config {
     /// `baseUrl`, as an absolute href ending in `/`.
     pub base: String,
-    /// Absolute endpoint URLs.
-    pub login: String,
-    /// Refresh endpoint.
-    pub refresh: String,
-    /// Logout endpoint.
-    pub logout: String,
-    /// User endpoint; `None` disables the look-up (and `updateUser()`).
-    pub user: Option<String>,
-    /// The account endpoints: register, passwordChange, passwordReset, passwordResetConfirm.
-    pub account: [String; 4],
+    /// The absolute URL of each endpoint, by [`Endpoint::slot`]; `None` only for `user: null`
+    /// (no look-up, no `updateUser()`). See [`Config::url`].
+    urls: [Option<String>; 10],
     /// Where the access token lives.
     pub storage: StorageKind,
     /// Web Storage key and cross-tab channel name.
@@ -42,7 +36,7 @@ pub struct Config {
     /// Origins that receive the Bearer token.
     pub authorized: Vec<String>,
     /// login, refresh and logout without query and fragment: never intercepted.
-    pub auth_paths: [String; 3],
+    auth_paths: Vec<String>,
     /// Response field names.
     pub fields: FieldNames,
     /// `debug`.
@@ -66,22 +60,6 @@ const KEYS: &[&str] = &[
     "debug",
 ];
 
-/// The documented dj-rest-auth paths, relative to `baseUrl` (so a base with a path prefix,
-/// `https://x/api/`, gives `https://x/api/dj-rest-auth/login/`).
-const DEFAULT_ENDPOINTS: [(&str, &str); 8] = [
-    ("login", "dj-rest-auth/login/"),
-    ("refresh", "dj-rest-auth/token/refresh/"),
-    ("logout", "dj-rest-auth/logout/"),
-    ("user", "dj-rest-auth/user/"),
-    ("register", "dj-rest-auth/registration/"),
-    ("passwordChange", "dj-rest-auth/password/change/"),
-    ("passwordReset", "dj-rest-auth/password/reset/"),
-    (
-        "passwordResetConfirm",
-        "dj-rest-auth/password/reset/confirm/",
-    ),
-];
-
 /// Largest accepted millisecond value: `setTimeout`'s limit (about 24.8 days).
 const MAX_MS: f64 = 2_147_483_647.0;
 
@@ -97,11 +75,7 @@ impl Config {
         check_keys(obj, KEYS, "")?;
         let mut cfg = Config {
             base: String::new(),
-            login: String::new(),
-            refresh: String::new(),
-            logout: String::new(),
-            user: None,
-            account: Default::default(),
+            urls: Default::default(),
             storage: StorageKind::Memory,
             storage_key: String::from("tokenward"),
             csrf: Some((String::from("csrftoken"), String::from("X-CSRFToken"))),
@@ -109,7 +83,7 @@ impl Config {
             timeout_ms: 0,
             cross_tab: true,
             authorized: Vec::new(),
-            auth_paths: Default::default(),
+            auth_paths: Vec::new(),
             fields: FieldNames::default(),
             debug: false,
             auth_scheme: String::from("Bearer"),
@@ -150,39 +124,28 @@ impl Config {
         let endpoints = get(obj, "endpoints");
         if !endpoints.is_undefined() {
             let e = as_object(&endpoints, "endpoints")?;
-            let names = DEFAULT_ENDPOINTS.map(|(name, _)| name);
-            check_keys(e, &names, "endpoints.")?;
+            check_keys(e, &Endpoint::CONFIGURED.map(Endpoint::key), "endpoints.")?;
         }
-        for (i, (name, default)) in DEFAULT_ENDPOINTS.into_iter().enumerate() {
-            let v = get(&endpoints, name);
+        for endpoint in Endpoint::CONFIGURED {
+            let key = endpoint.key();
+            let v = get(&endpoints, key);
             let path = if v.is_undefined() {
-                Some(String::from(default))
-            } else if v.is_null() && i == 3 {
-                None
+                String::from(endpoint.default_path())
+            } else if v.is_null() && endpoint == Endpoint::User {
+                continue;
             } else {
-                Some(v.as_string().ok_or_else(|| {
-                    AuthError::config(&prefixed("endpoints.", name), "must be a string")
-                })?)
+                v.as_string().ok_or_else(|| {
+                    AuthError::config(&prefixed("endpoints.", key), "must be a string")
+                })?
             };
-            let Some(path) = path else { continue };
             let url = http::resolve(&path, &cfg.base).ok_or_else(|| {
-                AuthError::config(&prefixed("endpoints.", name), "is not a valid URL")
+                AuthError::config(&prefixed("endpoints.", key), "is not a valid URL")
             })?;
-            match i {
-                0 => cfg.login = url,
-                1 => cfg.refresh = url,
-                2 => cfg.logout = url,
-                3 => cfg.user = Some(url),
-                _ => cfg.account[i - 4] = url,
+            if endpoint.sets_session_cookies() {
+                cfg.auth_paths
+                    .push(http::without_query(&url).unwrap_or_default());
             }
-        }
-
-        for (slot, url) in cfg
-            .auth_paths
-            .iter_mut()
-            .zip([&cfg.login, &cfg.refresh, &cfg.logout])
-        {
-            *slot = http::without_query(url).unwrap_or_default();
+            cfg.urls[endpoint.slot()] = Some(url);
         }
 
         cfg.storage = match string(obj, "storage")?.as_deref() {
@@ -269,6 +232,11 @@ impl Config {
             }
         }
         Ok(cfg)
+    }
+
+    /// The URL of `endpoint` (`None`: `endpoints.user` is `null`).
+    pub fn url(&self, endpoint: Endpoint) -> Option<&str> {
+        self.urls[endpoint.slot()].as_deref()
     }
 
     /// Whether a request to `origin` may carry the access token.

@@ -130,7 +130,8 @@ mod probes {
         async fn reach(&self) -> Reach {
             let timeout = Delay::ms(self.cfg.timeout_ms);
             for (include, no_cors) in [(true, false), (false, false), (false, true)] {
-                if let Ok(status) = http::probe(&self.cfg.login, include, no_cors, timeout).await {
+                let login = self.cfg.url(Endpoint::Login).unwrap_or_default();
+                if let Ok(status) = http::probe(login, include, no_cors, timeout).await {
                     return match (include, no_cors) {
                         (true, _) => Reach::Readable(status),
                         (_, false) => Reach::CredentialsRefused,
@@ -219,7 +220,7 @@ mod probes {
 
         /// The user endpoint's answer to a made-up token sent with `authScheme` (no cookies).
         async fn token_probe(&self) -> Option<(String, Answer)> {
-            let url = self.cfg.user.as_deref()?;
+            let url = self.cfg.url(Endpoint::User)?;
             let scheme = &self.cfg.auth_scheme;
             let made_up = Secret::new(String::from("tokenward.doctor.probe"));
             let extra = http::Extra {

@@ -25,7 +25,7 @@ use crate::core::session::{
 };
 use crate::platform::channel::Channel;
 use crate::platform::events::Listener;
-use crate::platform::http::{self, Extra};
+use crate::platform::http::{self, Extra, Sent};
 use crate::platform::locks::{self, LockGuard};
 use crate::platform::storage::Store;
 use crate::platform::timer::Timeout;
@@ -39,6 +39,8 @@ pub(super) struct Inner {
     machine: RefCell<Machine<JsValue>>,
     /// The app's promises the machine has not settled yet: (op, resolve, reject).
     pending: RefCell<Vec<(OpId, Function, Function)>>,
+    /// The `FormData` of calls not settled yet (`Payload::Form`).
+    forms: RefCell<Vec<(OpId, JsValue)>>,
     next_op: Cell<u32>,
     /// `onChange` subscribers (see events.js).
     pub(super) subscribers: Array,
@@ -85,7 +87,7 @@ impl Inner {
             leeway: cfg.leeway_ms,
             timeout: cfg.timeout_ms,
             cross_tab: cfg.cross_tab,
-            user_lookup: cfg.user.is_some(),
+            user_lookup: cfg.url(Endpoint::User).is_some(),
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
         let urls = http::resolver(&cfg.base);
@@ -94,6 +96,7 @@ impl Inner {
             config,
             machine: RefCell::new(machine),
             pending: RefCell::new(Vec::new()),
+            forms: RefCell::new(Vec::new()),
             next_op: Cell::new(0),
             subscribers: Array::new(),
             timer: RefCell::new(None),
@@ -185,8 +188,36 @@ impl Inner {
 
     /// An app call: its promise, settled by the machine through `Action::Settle`.
     pub(super) fn call(&self, call: Call<JsValue>) -> Promise {
+        let op = self.op();
+        self.call_as(op, call)
+    }
+
+    /// An app call whose body is the app's `FormData`, held until the call settles: `make`
+    /// builds the call around its [`Payload::Form`].
+    pub(super) fn call_with_form(
+        &self,
+        form: JsValue,
+        make: impl FnOnce(Payload) -> Call<JsValue>,
+    ) -> Promise {
+        let op = self.op();
+        self.forms.borrow_mut().push((op, form));
+        self.call_as(op, make(Payload::Form(op)))
+    }
+
+    /// The `FormData` of call `op` (`undefined` once it settled).
+    fn form_of(&self, op: OpId) -> JsValue {
+        let forms = self.forms.borrow();
+        let form = forms.iter().find(|(o, _)| *o == op).map(|(_, f)| f.clone());
+        form.unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn op(&self) -> OpId {
         let op = OpId(self.next_op.get());
         self.next_op.set(op.0.wrapping_add(1));
+        op
+    }
+
+    fn call_as(&self, op: OpId, call: Call<JsValue>) -> Promise {
         let mut fns = None;
         let promise = Promise::new(&mut |resolve, reject| fns = Some((resolve, reject)));
         if let Some((resolve, reject)) = fns {
@@ -230,6 +261,7 @@ impl Inner {
     }
 
     fn settle(&self, op: OpId, outcome: Outcome<JsValue>) {
+        self.forms.borrow_mut().retain(|(o, _)| *o != op);
         let fns = {
             let mut pending = self.pending.borrow_mut();
             let i = pending.iter().position(|(o, _, _)| *o == op);
@@ -296,36 +328,33 @@ impl Inner {
 
     /// Sends one of the SDK's requests and reads its reply as the machine needs it.
     pub(super) async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
-        let account = &self.cfg.account;
-        let user = self.cfg.user.as_deref().unwrap_or_default();
-        let (method, url) = match r.endpoint {
-            Endpoint::Login => ("POST", self.cfg.login.as_str()),
-            Endpoint::Refresh => ("POST", self.cfg.refresh.as_str()),
-            Endpoint::Logout => ("POST", self.cfg.logout.as_str()),
-            Endpoint::User => ("GET", user),
-            Endpoint::Profile => ("PATCH", user),
-            Endpoint::Register => ("POST", account[0].as_str()),
-            Endpoint::PasswordChange => ("POST", account[1].as_str()),
-            Endpoint::PasswordReset => ("POST", account[2].as_str()),
-            Endpoint::PasswordResetConfirm => ("POST", account[3].as_str()),
+        let method = r.endpoint.method();
+        let Some(url) = r.url.as_deref().or(self.cfg.url(r.endpoint)) else {
+            return Err(AuthError::config("endpoints.user", "is null"));
         };
-        let url = r.url.as_deref().unwrap_or(url);
         if r.mint_csrf {
-            if let Some((cookie, _)) = &self.cfg.csrf {
+            if let (Some((cookie, _)), Some(login)) =
+                (&self.cfg.csrf, self.cfg.url(Endpoint::Login))
+            {
                 self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
-                http::mint_csrf_cookie(cookie, &self.cfg.login);
+                http::mint_csrf_cookie(cookie, login);
             }
         }
+        let form;
         let body = match &r.payload {
-            Payload::Nothing => None,
-            Payload::Empty => Some("{}"),
-            Payload::Credentials(c) => Some(c.expose()),
+            Payload::Nothing => Sent::None,
+            Payload::Empty => Sent::Json("{}"),
+            Payload::Credentials(c) => Sent::Json(c.expose()),
+            Payload::Form(op) => {
+                form = self.form_of(*op);
+                Sent::Form(&form)
+            }
         };
         let extra = Extra {
             bearer: http::bearer(&self.cfg.auth_scheme, r.bearer.as_ref()),
             csrf: self.csrf(method),
         };
-        let reply = http::call(method, url, body, &extra, r.timeout).await?;
+        let reply = http::call(method, url, &body, &extra, r.timeout).await?;
         Ok(codec::reply(r.endpoint, reply, &self.cfg.fields))
     }
 

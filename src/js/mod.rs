@@ -33,10 +33,11 @@ const TS_TYPES: &'static str = r#"
 export interface AuthConfig {
   /** Absolute URL of the API, without query or fragment; endpoint paths and relative `fetch` URLs resolve against it. */
   baseUrl: string;
-  /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths (`register`: `dj-rest-auth/registration/`, the password ones under `dj-rest-auth/password/`). `user: null` disables the user look-up and `updateUser()`. */
+  /** Endpoint paths or absolute URLs. Defaults: dj-rest-auth's documented paths (`register`: `dj-rest-auth/registration/`, `verifyEmail` and `resendEmail` under it as `verify-email/` and `resend-email/`, the password ones under `dj-rest-auth/password/`). `user: null` disables the user look-up and `updateUser()`. */
   endpoints?: {
     login?: string; refresh?: string; logout?: string; user?: string | null;
     register?: string; passwordChange?: string; passwordReset?: string; passwordResetConfirm?: string;
+    verifyEmail?: string; resendEmail?: string;
   };
   /** Where the access token lives. Default `"memory"`. The refresh token is never stored by the SDK. */
   storage?: "memory" | "localStorage" | "sessionStorage";
@@ -117,9 +118,9 @@ export interface AuthEvent {
   reason?: string;
 }
 
-/** `aborted`: a later `login()` / `logout()` superseded the call (`auth.fetch` rejects with the `AbortSignal`'s reason instead, as `fetch` does). `invalid_input`: the server refused submitted fields (see `fields`). */
+/** `aborted`: a later `login()` / `logout()` superseded the call (`auth.fetch` rejects with the `AbortSignal`'s reason instead, as `fetch` does). `invalid_input`: the server refused submitted fields (see `fields`). `email_not_verified`: the login was refused because the account's e-mail address is not verified yet. */
 export type AuthErrorCode =
-  | "config" | "invalid_credentials" | "session_expired" | "network" | "timeout"
+  | "config" | "invalid_credentials" | "email_not_verified" | "session_expired" | "network" | "timeout"
   | "aborted" | "server" | "bad_response" | "storage" | "invalid_input";
 
 export interface DoctorOptions {

@@ -425,15 +425,25 @@ pub struct Reply {
     pub json: JsValue,
 }
 
-/// Sends one of the SDK's own requests with `credentials: "include"`, a JSON body and the
-/// given headers, and reads the whole reply under the same timeout.
+/// The body of one of the SDK's own requests.
+pub enum Sent<'a> {
+    /// None (`GET`).
+    None,
+    /// JSON text.
+    Json(&'a str),
+    /// The app's `FormData`: the browser sends it as multipart with its boundary.
+    Form(&'a JsValue),
+}
+
+/// Sends one of the SDK's own requests with `credentials: "include"`, its body and the given
+/// headers, and reads the whole reply under the same timeout.
 ///
 /// # Errors
 /// `network`, `timeout`.
 pub async fn call(
     method: &str,
     url: &str,
-    body: Option<&str>,
+    body: &Sent<'_>,
     extra: &Extra<'_>,
     timeout: Delay,
 ) -> Result<Reply, AuthError> {
@@ -441,13 +451,14 @@ pub async fn call(
     set(&init, "method", &JsValue::from_str(method));
     let headers = Object::new();
     set(&headers, "Accept", &JsValue::from_str("application/json"));
-    if let Some(b) = body {
-        set(
-            &headers,
-            "Content-Type",
-            &JsValue::from_str("application/json"),
-        );
-        set(&init, "body", &JsValue::from_str(b));
+    match body {
+        Sent::None => {}
+        Sent::Json(b) => {
+            let json = JsValue::from_str("application/json");
+            set(&headers, "Content-Type", &json);
+            set(&init, "body", &JsValue::from_str(b));
+        }
+        Sent::Form(f) => set(&init, "body", f),
     }
     set(&init, "headers", &headers);
     let result = send(&JsValue::from_str(url), &init, true, extra, timeout, true).await?;

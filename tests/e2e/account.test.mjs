@@ -117,7 +117,7 @@ test("sign-up field errors reject invalid_input with every field's messages", as
   await context.close();
 });
 
-test("sign-up with mandatory verification stays signed out; the e-mail's link verifies; then login works", async () => {
+test("sign-up with mandatory verification stays signed out; login says email_not_verified; the e-mail is sent again; verifyEmail(key) verifies; then login works", async () => {
   const context = await browser.newContext();
   const page = await tab(context, VERIFY);
   await clearOutbox(VERIFY);
@@ -128,14 +128,22 @@ test("sign-up with mandatory verification stays signed out; the e-mail's link ve
   );
   assert.deepEqual(result, { verificationSent: true, session: null });
   assert.equal(await page.evaluate(() => window.auth.isAuthenticated), false);
-  // Not verified yet: the login is refused.
-  const early = await page.evaluate((u) => window.auth.login({ username: u, password: "correct-horse-battery-42" }).then(() => "ok", (e) => e.code), name);
-  assert.equal(early, "invalid_credentials");
+  // Not verified yet: the login is refused, and says why (a wrong password does not).
+  const early = await page.evaluate((u) => window.auth.login({ username: u, password: "correct-horse-battery-42" }).then(() => "ok", (e) => `${e.code}: ${e.detail}`), name);
+  assert.equal(early, "email_not_verified: E-mail is not verified.");
+  const wrong = await page.evaluate((u) => window.auth.login({ username: u, password: "not-the-password" }).then(() => "ok", (e) => e.code), name);
+  assert.equal(wrong, "invalid_credentials");
+  // The app offers to send the e-mail again.
+  await clearOutbox(VERIFY);
+  const resent = await page.evaluate((e) => window.auth.resendVerificationEmail(e), `${name}@example.com`);
+  assert.equal(resent.detail, "ok");
   const mail = (await outbox(VERIFY)).find((m) => m.to.includes(`${name}@example.com`));
   const key = mail && /account-confirm-email\/([-:\w]+)\//.exec(mail.body)?.[1];
-  assert.ok(key, "the verification e-mail carries the key");
-  // The app's verification page posts the key (a plain API call, no session needed).
-  const verified = await hook("/dj-rest-auth/registration/verify-email/", { key }, VERIFY);
+  assert.ok(key, "the e-mail sent again carries the key");
+  // The app's verification page posts the key: a wrong one is the field's error.
+  const bad = await page.evaluate(() => window.auth.verifyEmail("nope").then(() => null, (e) => ({ code: e.code, fields: e.fields })));
+  assert.deepEqual(bad, { code: "invalid_input", fields: { key: ["Not found."] } });
+  const verified = await page.evaluate((k) => window.auth.verifyEmail(k), key);
   assert.equal(verified.detail, "ok");
   const user = await page.evaluate((u) => window.auth.login({ username: u, password: "correct-horse-battery-42" }).then((s) => s.user.username), name);
   assert.equal(user, name);
@@ -214,6 +222,27 @@ test("password reset: request → the e-mail's link → confirm → sign in with
   assert.match(done.detail, /reset/);
   const user = await page.evaluate((u) => window.auth.login({ username: u, password: "reset-password-88" }).then((s) => s.user.username), name);
   assert.equal(user, name);
+  await context.close();
+});
+
+test("updateUser(new FormData(form)) sends multipart; anything but a plain object or a FormData is refused", async () => {
+  const context = await browser.newContext();
+  const { page } = await signedUp(context);
+  const patch = page.waitForRequest((r) => r.method() === "PATCH");
+  const r = await page.evaluate(async () => {
+    const form = new FormData();
+    form.append("first_name", "Grace");
+    form.append("avatar", new Blob(["not really a picture"], { type: "image/png" }), "avatar.png");
+    window.events.length = 0;
+    const user = await window.auth.updateUser(form);
+    const refused = [];
+    for (const v of [[1], "first_name=x", new Date(), null]) {
+      refused.push(await window.auth.updateUser(v).then(() => "ok", (e) => e.code));
+    }
+    return { first: user.first_name, now: window.auth.user.first_name, events: window.events.slice(), refused };
+  });
+  assert.deepEqual(r, { first: "Grace", now: "Grace", events: ["userUpdated:this_tab"], refused: ["config", "config", "config", "config"] });
+  assert.match((await patch).headers()["content-type"], /^multipart\/form-data; boundary=/);
   await context.close();
 });
 

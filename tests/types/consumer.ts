@@ -73,6 +73,10 @@ export async function main(): Promise<void> {
   await auth.requestPasswordReset("ada@example.com");
   await auth.confirmPasswordReset({ uid: "u", token: "t", new_password1: "a", new_password2: "a" });
   const user: Record<string, unknown> = await auth.updateUser({ first_name: "Ada" });
+  await auth.updateUser(new FormData());
+  const verified: AccountResult = await auth.verifyEmail("key-from-the-link");
+  await auth.resendVerificationEmail("ada@example.com");
+  console.log(verified.detail);
   try {
     await auth.signUp({ username: "ada" });
   } catch (e) {

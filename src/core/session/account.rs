@@ -15,7 +15,7 @@
 //!   credentials: that login, not the sign-up, sets the HttpOnly cookies, and the sign-up's
 //!   refresh token (in its body) is never read beyond noting that it was there.
 
-use super::event::{Action, OpId, Outcome};
+use super::event::{Action, OpId, Outcome, Payload};
 use super::jobs::{signed_out, Job, JobKind, Stage};
 use super::ops::{On, Want};
 use super::steps::Next;
@@ -27,13 +27,14 @@ use crate::core::secret::Secret;
 impl<U: Clone> Machine<U> {
     /// `signUp(fields)`: `login` is the JSON body of the login that follows an active sign-up.
     pub fn sign_up(&mut self, op: OpId, fields: Secret, login: Secret, now: Ms) {
+        let fields = Payload::Credentials(fields);
         let kind = JobKind::account(AccountCall::SignUp, fields, Some(login));
         self.sign_in_job(op, Want::SignUp, kind, now);
     }
 
-    /// A password or profile call with its JSON `body`. One that needs a session rejects at
+    /// A password, profile or e-mail call with its `body`. One that needs a session rejects at
     /// once while signed out.
-    pub fn account(&mut self, op: OpId, call: AccountCall, body: Secret, now: Ms) {
+    pub fn account(&mut self, op: OpId, call: AccountCall, body: Payload, now: Ms) {
         if call.endpoint().needs_session() && self.state() == State::SignedOut {
             return self.settle(op, Outcome::Failed(signed_out()));
         }

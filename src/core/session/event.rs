@@ -113,6 +113,9 @@ pub enum Payload {
     Empty,
     /// The app's JSON (login credentials, sign-up or password fields). Redacted in `Debug`.
     Credentials(Secret),
+    /// The `FormData` the app passed with this call (`updateUser(form)`), held by the shell
+    /// until the call settles; sent as multipart.
+    Form(OpId),
 }
 
 /// A request for the shell to send with `credentials: "include"`.
@@ -190,8 +193,8 @@ pub enum Call<U> {
         /// The JSON body of the login after it.
         login: Secret,
     },
-    /// A password or profile call with its JSON body.
-    Account(AccountCall, Secret),
+    /// A password, profile or e-mail call with its body (JSON, or the app's `FormData`).
+    Account(AccountCall, Payload),
     /// `logout()`.
     Logout,
     /// `refresh()`, or a refresh `auth.fetch` waits for before sending.

@@ -329,7 +329,10 @@ impl Shell {
 
     /// A password or profile call.
     pub fn account(&mut self, call: crate::core::account::AccountCall) -> OpId {
-        self.call(Call::Account(call, Secret::new("{}".to_string())))
+        self.call(Call::Account(
+            call,
+            Payload::Credentials(Secret::new("{}".to_string())),
+        ))
     }
 
     /// The Bearer of the last request sent.

@@ -55,7 +55,7 @@ pub(super) enum JobKind {
     /// A sign-up, a password or a profile call ([`crate::core::account`]).
     Account {
         call: AccountCall,
-        body: Secret,
+        body: Payload,
         /// How its requests get past Django's CSRF check while signed out (as a login's).
         exchange: Exchange<AuthError>,
         /// A sign-up: the credentials of the login that follows it.
@@ -86,7 +86,7 @@ impl JobKind {
         }
     }
 
-    pub(super) fn account(call: AccountCall, body: Secret, then_login: Option<Secret>) -> JobKind {
+    pub(super) fn account(call: AccountCall, body: Payload, then_login: Option<Secret>) -> JobKind {
         JobKind::Account {
             call,
             body,
@@ -281,11 +281,7 @@ impl<U: Clone> Machine<U> {
                 body,
                 exchange,
                 ..
-            } => self.request(
-                call.endpoint(),
-                Payload::Credentials(body.clone()),
-                exchange.bearer.clone(),
-            ),
+            } => self.request(call.endpoint(), body.clone(), exchange.bearer.clone()),
             JobKind::Logout { exchange } => {
                 self.request(Endpoint::Logout, Payload::Empty, exchange.bearer.clone())
             }

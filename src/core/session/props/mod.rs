@@ -331,7 +331,7 @@ impl World {
             }
             Op::Account(call) => Input::Call(
                 self.op_id(),
-                Call::Account(call, Secret::new(String::new())),
+                Call::Account(call, Payload::Credentials(Secret::new(String::new()))),
             ),
             Op::Logout => {
                 let id = self.op_id();

@@ -68,6 +68,8 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
             Just(AccountCall::ChangePassword),
             Just(AccountCall::UpdateUser),
             Just(AccountCall::RequestReset),
+            Just(AccountCall::VerifyEmail),
+            Just(AccountCall::ResendEmail),
         ]
         .prop_map(Op::Account),
         2 => Just(Op::Logout),

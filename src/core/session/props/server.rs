@@ -121,7 +121,13 @@ impl World {
                     ),
                 }
             }
-            (Endpoint::PasswordReset | Endpoint::PasswordResetConfirm, _) => reply(
+            (
+                Endpoint::PasswordReset
+                | Endpoint::PasswordResetConfirm
+                | Endpoint::VerifyEmail
+                | Endpoint::ResendEmail,
+                _,
+            ) => reply(
                 200,
                 detail("Password reset e-mail has been sent.", None),
                 None,
