@@ -1,18 +1,30 @@
 // The framework bindings' one piece of state: a client (made on first use, in the browser
 // only) and what the UI shows of it — `loading` until `restore()` has answered, then
-// `signedIn` or `signedOut`, updated by the client's events. No session logic lives here: the
-// client decides, the store only reads it after each event.
+// `signedIn`, `signedOut` or `unknown`, updated by the client's events. No session logic lives
+// here: the client decides, the store only reads it after each event.
 import { AuthClient } from "./tokenward.js";
 import type { AuthConfig, AuthError, AuthFetchInit, Session } from "./tokenward.js";
 import { createAuthClient } from "./index.js";
 
-export type AuthStatus = "loading" | "signedIn" | "signedOut";
+/**
+ * What to show:
+ * - `"loading"`: the first restore has not answered yet (and always on the server): a
+ *   placeholder, not the sign-in page.
+ * - `"signedIn"`: the app.
+ * - `"signedOut"`: the server said there is no session (or the user signed out): the sign-in page.
+ * - `"unknown"`: the server could not be asked (offline, a timeout, a 5xx; `error` says which).
+ *   The session may well be fine: show the app's "can't reach the server" state, not the sign-in
+ *   page. The client keeps trying on its own (when the browser comes back online, when the page
+ *   becomes visible, and with a capped backoff) and the status moves on when it can tell.
+ */
+export type AuthStatus = "loading" | "signedIn" | "signedOut" | "unknown";
 
 export interface AuthState {
   status: AuthStatus;
   user: Record<string, unknown> | null;
   session: Session | null;
-  /** Why `restore()` failed (the server unreachable, say); `null` otherwise. */
+  /** With `"unknown"`: why the server could not be asked; `null` otherwise (a client that could
+   * not be made — a config error, the .wasm not loaded — is `"signedOut"` with its error). */
   error: AuthError | null;
 }
 
@@ -110,6 +122,7 @@ export class AuthStore {
     this.#resolve(client);
     try {
       await client.restore();
+      this.#error = null;
     } catch (e) {
       this.#error = e as AuthError;
     }
@@ -142,8 +155,12 @@ export class AuthStore {
       const user = c.user;
       const session = token === undefined ? null : { accessToken: token, user, expiresAt: c.expiresAt ?? null };
       next = { status: "signedIn", user, session, error: null };
+    } else if (!this.#restored) {
+      next = { status: "loading", user: null, session: null, error: null };
+    } else if (c.status === "unknown") {
+      next = { status: "unknown", user: null, session: null, error: this.#error };
     } else {
-      next = { status: this.#restored ? "signedOut" : "loading", user: null, session: null, error: this.#error };
+      next = { status: "signedOut", user: null, session: null, error: null };
     }
     const s = this.#state;
     const same = s.status === next.status && s.user === next.user && s.error === next.error

@@ -16,7 +16,9 @@ use super::logout::next_step;
 use super::outcome::{classify, error_for, BodyFacts, Endpoint, Grant};
 use super::reply::{facts, iso8601_ms, Body, FieldNames, Member};
 use super::secret::Secret;
-use super::session::{Machine, OpId, Options, Reading, Reply, ReqId, Snapshot, TokenRecord};
+use super::session::{
+    Machine, OpId, Options, PageState, Reading, Reply, ReqId, Snapshot, TokenRecord,
+};
 
 /// A body of arbitrary members.
 #[derive(Debug, Clone)]
@@ -161,7 +163,8 @@ proptest! {
 
     #[test]
     fn fuzz_stored_and_remote_records(value in ".{0,64}", expires in proptest::option::of(any::<u64>()), lifetime in proptest::option::of(any::<u64>()), now in any::<u64>(), signed_in in any::<bool>()) {
-        let opts = Options { leeway: 30_000, timeout: 15_000, cross_tab: true, user_lookup: true };
+        let opts = Options {
+        leeway: 30_000, timeout: 15_000, cross_tab: true, user_lookup: true, seed: 1, page: PageState::default() };
         let mut m: Machine<()> = Machine::new(opts, false, Reading::default());
         let record = TokenRecord { value: Secret::new(value.clone()), expires_at: expires, lifetime };
         let snapshot = Snapshot { record, user: None };
@@ -192,6 +195,8 @@ fn debug_of_token_holding_types_is_redacted() {
         ..BodyFacts::default()
     };
     let opts = Options {
+        seed: 1,
+        page: PageState::default(),
         leeway: 0,
         timeout: 1000,
         cross_tab: false,

@@ -23,7 +23,7 @@ use crate::core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
 use crate::core::error::AuthError;
 use crate::core::outcome::Endpoint;
 use crate::core::secret::Secret;
-use crate::core::session::{Call, Payload};
+use crate::core::session::{Call, Payload, State};
 use crate::platform::{get, http, reading, set};
 
 /// The auth client. See the README for the API.
@@ -240,6 +240,22 @@ impl AuthClient {
         self.inner.read(|m| {
             let now = m.time_at(reading());
             m.live_token(now).map(|t| t.value.expose().to_owned())
+        })
+    }
+
+    /// `"signedIn"`, `"signedOut"` (the server said there is no session, or the app signed
+    /// out), or `"unknown"`: not asked yet, or the server could not be asked (network, timeout,
+    /// 5xx) — then the client keeps trying on its own, and a `signedIn` event (or `signedOut`
+    /// with reason `"no_session"`) tells when it knows.
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "\"signedIn\" | \"signedOut\" | \"unknown\""
+    )]
+    pub fn status(&self) -> JsValue {
+        JsValue::from_str(match self.inner.read(|m| m.state()) {
+            State::SignedIn => "signedIn",
+            State::SignedOut => "signedOut",
+            State::Unknown => "unknown",
         })
     }
 

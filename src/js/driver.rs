@@ -24,7 +24,7 @@ use crate::core::session::{
     Snapshot, CONSULTED,
 };
 use crate::platform::channel::Channel;
-use crate::platform::events::Listener;
+use crate::platform::events::{page_state, Listener};
 use crate::platform::http::{self, Extra, Sent};
 use crate::platform::locks::{self, LockGuard};
 use crate::platform::storage::Store;
@@ -88,6 +88,8 @@ impl Inner {
             timeout: cfg.timeout_ms,
             cross_tab: cfg.cross_tab,
             user_lookup: cfg.url(Endpoint::User).is_some(),
+            seed: (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64,
+            page: page_state(),
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
         let urls = http::resolver(&cfg.base);
@@ -125,11 +127,11 @@ impl Inner {
             consulted: http::statuses(&CONSULTED),
             me: me.clone(),
         });
-        for name in ["visibilitychange", "online", "pageshow"] {
+        for name in ["visibilitychange", "online", "offline", "pageshow"] {
             let me = inner.me.clone();
             let listener = Listener::on_global(name, move || {
                 if let Some(inner) = me.upgrade() {
-                    inner.input(Input::Wake);
+                    inner.input(Input::Wake(page_state()));
                 }
             });
             inner.listeners.borrow_mut().extend(listener);

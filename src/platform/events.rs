@@ -1,10 +1,28 @@
-//! Listeners on the global object (`window`) that are removed when dropped.
+//! Listeners on the global object (`window`) that are removed when dropped, and the page's
+//! state (visible, online) the session machine is told about.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::EventTarget;
+
+use crate::core::session::PageState;
+
+#[wasm_bindgen(module = "/src/platform/page.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = pageState)]
+    fn page_bits() -> u32;
+}
+
+/// Whether the page is visible and the browser online, now.
+pub fn page_state() -> PageState {
+    let bits = page_bits();
+    PageState {
+        visible: bits & 1 != 0,
+        online: bits & 2 != 0,
+    }
+}
 
 /// One event listener on the global object. Dropping it removes it.
 pub struct Listener {

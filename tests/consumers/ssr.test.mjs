@@ -43,4 +43,5 @@ test("Svelte: the store on the server answers loading and starts nothing", async
   off();
   assert.equal(seen.status, "loading");
   assert.equal(auth.client, null);
+  await assert.rejects(auth.login({ username: "ada" }), /in the browser only/, "a call rejects, it does not hang");
 });

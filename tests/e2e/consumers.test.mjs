@@ -26,6 +26,100 @@ const statusIs = (page, s) => page.waitForFunction((s) => document.querySelector
 const refreshes = async () => (await hook("/test/counters/", undefined, API))[REFRESH] ?? 0;
 const resetCounters = () => hook("/test/counters/reset/", {}, API);
 
+/** Counts the clients' BroadcastChannels (every client opens one with crossTab): opened in
+ * `window.channels`, closed (the client freed) in `window.channelsClosed`. */
+function countChannels() {
+  const Channel = window.BroadcastChannel;
+  window.channels = 0;
+  window.channelsClosed = 0;
+  window.BroadcastChannel = class extends Channel {
+    constructor(name) {
+      super(name);
+      if (name.startsWith("tokenward:")) window.channels++;
+    }
+    close() {
+      if (this.name.startsWith("tokenward:")) window.channelsClosed++;
+      super.close();
+    }
+  };
+}
+
+const appUrl = (app, query = "") => `${SITE}/target/consumers/${app}/dist/index.html?api=${encodeURIComponent(API)}${query}`;
+const clients = (page) => page.evaluate(() => ({ opened: window.channels, closed: window.channelsClosed }));
+
+/** Signed in; then what uses the session is unmounted and mounted again: one client, no
+ * restore again, still signed in. */
+async function comesAndGoes(app) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(countChannels);
+  await page.goto(appUrl(app));
+  await statusIs(page, "signedOut");
+  await page.click("#login");
+  await statusIs(page, "signedIn");
+  await resetCounters();
+  for (let i = 0; i < 2; i++) {
+    await page.click("#toggle");
+    await page.waitForFunction(() => !document.querySelector("#status"));
+    await page.waitForTimeout(100); // the point: a moment with nothing subscribed
+    await page.click("#toggle");
+    await statusIs(page, "signedIn");
+  }
+  assert.equal(await refreshes(), 0, "no restore again");
+  assert.deepEqual(await clients(page), { opened: 1, closed: 0 });
+  return { context, page };
+}
+
+test("react: what uses the session comes and goes; the provider keeps one client and its session", async () => {
+  const { context } = await comesAndGoes("react");
+  await context.close();
+});
+
+test("vue: what uses the session comes and goes; the app keeps one client; app.unmount() frees it", async () => {
+  const { context, page } = await comesAndGoes("vue");
+  await page.click("#unmount");
+  await page.waitForFunction(() => window.channelsClosed === 1);
+  assert.deepEqual(await clients(page), { opened: 1, closed: 1 });
+  await context.close();
+});
+
+test("svelte: the session outlives its subscribers; calls work with none at all; dispose() frees the client", async () => {
+  const { context, page } = await comesAndGoes("svelte");
+  await context.close();
+  // A login page that never reads $auth.
+  const bare = await (await browser.newContext()).newPage();
+  await bare.addInitScript(countChannels);
+  await bare.goto(appUrl("svelte", "&bare"));
+  const name = await bare.evaluate(() =>
+    Promise.race([
+      window.auth.login({ username: "demo", password: "tokenward-demo" }).then((s) => s.user.username),
+      new Promise((r) => setTimeout(() => r("never settled"), 10_000)),
+    ]),
+  );
+  assert.equal(name, "demo");
+  assert.equal(await bare.evaluate(async () => (await window.auth.fetch("/api/me/")).status), 200);
+  assert.deepEqual(await clients(bare), { opened: 1, closed: 0 });
+  await bare.evaluate(() => window.auth.dispose());
+  await bare.waitForFunction(() => window.channelsClosed === 1);
+  await bare.context().close();
+});
+
+test("react: a restore the server cannot answer shows unknown, not signedOut; then signedIn on its own", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(appUrl("react"));
+  await statusIs(page, "signedOut");
+  await page.click("#login");
+  await statusIs(page, "signedIn");
+  const refresh = `${API}/dj-rest-auth/token/refresh/`;
+  await page.route(refresh, (r) => r.abort("connectionrefused"));
+  await page.reload();
+  await statusIs(page, "unknown");
+  await page.unroute(refresh);
+  await statusIs(page, "signedIn");
+  await context.close();
+});
+
 /** Sign in, call the API, reload → restored (one restore request), sign out. `who`: the app
  * asks an open view who it is at mount, in an effect that aborts on clean-up (React's
  * StrictMode runs it twice): the first call rejects AbortError, the second waits for the

@@ -5,10 +5,7 @@
 use super::event::{Action, Outcome};
 use super::jobs::{signed_out, JobKind, Lookup};
 use super::ops::{On, Want};
-use super::{
-    Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord,
-    RETRY_MAX_MS, RETRY_MIN_MS,
-};
+use super::{Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord};
 use crate::core::error::AuthError;
 use crate::core::logout::LogoutOutcome;
 use crate::core::outcome::Grant;
@@ -30,8 +27,7 @@ impl<U: Clone> Machine<U> {
         self.gen += 1;
         self.jar = Some(record.clone());
         self.orphaned = false;
-        self.retry_at = None;
-        self.failures = 0;
+        self.backoff.reset();
         self.phase = Phase::SignedIn {
             token: Token {
                 value: record.value,
@@ -72,18 +68,8 @@ impl<U: Clone> Machine<U> {
     pub(super) fn clear(&mut self, logout_unconfirmed: bool) {
         self.phase = Phase::SignedOut { logout_unconfirmed };
         self.orphaned = false;
-        self.retry_at = None;
-        self.failures = 0;
+        self.backoff.reset();
         self.actions.push_back(Action::ClearStorage);
-    }
-
-    /// A transient refresh failure: the proactive refresh is retried with back-off.
-    pub(super) fn back_off(&mut self, now: Ms) {
-        let wait = RETRY_MIN_MS
-            .saturating_mul(1 << self.failures.min(16))
-            .min(RETRY_MAX_MS);
-        self.failures = self.failures.saturating_add(1);
-        self.retry_at = Some(now.saturating_add(wait));
     }
 
     pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
@@ -135,15 +121,26 @@ impl<U: Clone> Machine<U> {
 
     pub(super) fn refresh_failed(&mut self, job: u32, failure: Failure, e: AuthError, now: Ms) {
         match failure {
-            Failure::Transient => self.back_off(now),
+            Failure::Transient => {
+                // The session is kept, or stays undecided: try again later.
+                self.backoff.failed(now);
+                if let Phase::Unknown { unreachable } = &mut self.phase {
+                    *unreachable = Some(e.clone());
+                }
+            }
             Failure::Rejected => {
-                let had_session = self.state() == State::SignedIn;
+                let was = self.state();
+                // Nobody asked (a retry of this machine's own, or a restore() that gave up
+                // waiting): the app hears it from an event.
+                let unasked = !self.awaited_for(job, Want::Restore);
                 self.jar = None;
                 self.clear(false);
-                if had_session {
+                if was == State::SignedIn {
                     self.actions
                         .push_back(Action::Broadcast(super::Broadcast::Expired));
                     self.emit(EventKind::Expired, Some("refresh_rejected"));
+                } else if was == State::Unknown && unasked {
+                    self.emit(EventKind::SignedOut, Some("no_session"));
                 }
             }
         }

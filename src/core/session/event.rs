@@ -225,8 +225,8 @@ pub enum Input<U> {
     LockFailed,
     /// The timer fired.
     Timeout,
-    /// The page woke up: visible, online, pageshow.
-    Wake,
+    /// The page woke up (visible, online, pageshow) or changed (hidden, offline), as it is now.
+    Wake(super::PageState),
     /// Another tab signed in (`true`) or refreshed, with its token.
     RemoteToken(Snapshot<U>, bool),
     /// Another tab signed out.

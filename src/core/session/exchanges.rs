@@ -40,7 +40,7 @@ fn a_throttled_logout_stays_pending_and_is_finished_on_the_next_restore() {
 #[test]
 fn a_pending_logout_is_retried_on_wake_up() {
     let mut s = Shell::with(Machine::new(opts(), true, Reading::default()));
-    s.input(Input::Wake);
+    s.input(Input::Wake(PageState::default()));
     s.grant(false);
     assert!(s.pending(Logout));
     s.answer(

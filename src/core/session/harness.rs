@@ -26,6 +26,8 @@ pub fn opts() -> Options {
         timeout: 15_000,
         cross_tab: true,
         user_lookup: true,
+        seed: 7,
+        page: PageState::default(),
     }
 }
 

@@ -29,6 +29,7 @@ use alloc::vec::Vec;
 
 mod account;
 mod apply;
+mod backoff;
 mod clock;
 mod event;
 mod fetch;
@@ -38,6 +39,7 @@ mod remote;
 mod steps;
 mod timing;
 
+pub use backoff::{Backoff, RETRY_MAX_MS, RETRY_MIN_MS};
 pub use clock::{Clock, Reading};
 pub use event::{
     Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
@@ -52,10 +54,6 @@ use super::secret::Secret;
 
 /// Milliseconds since the epoch, on the local wall clock (`Date.now()`).
 pub type Ms = u64;
-
-/// First and longest wait before a proactive refresh is retried after a transient failure.
-const RETRY_MIN_MS: Ms = 1000;
-const RETRY_MAX_MS: Ms = 60_000;
 
 /// A refresh may run this many times `timeoutMs` before it is given up: with rotation the
 /// server may already have replaced the refresh cookie, and only this answer carries the new
@@ -80,6 +78,28 @@ pub struct Options {
     pub cross_tab: bool,
     /// A user endpoint is configured (`endpoints.user` is not `null`).
     pub user_lookup: bool,
+    /// Randomness from the shell, for the jitter of retries ([`Backoff`]).
+    pub seed: u64,
+    /// The page when the machine starts (later changes come as [`Input::Wake`]).
+    pub page: PageState,
+}
+
+/// What the page is like, as the shell reports it ([`Input::Wake`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageState {
+    /// `document.visibilityState === "visible"`.
+    pub visible: bool,
+    /// `navigator.onLine`.
+    pub online: bool,
+}
+
+impl Default for PageState {
+    fn default() -> Self {
+        PageState {
+            visible: true,
+            online: true,
+        }
+    }
 }
 
 /// The access token the session holds.
@@ -120,7 +140,12 @@ impl TokenRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase<U> {
     /// Fresh page: a refresh cookie may or may not exist. Refreshing is allowed.
-    Unknown,
+    Unknown {
+        /// The last try to decide it (a refresh from the cookie) could not reach the server
+        /// (network, timeout, 5xx): why. The machine keeps trying ([`Backoff`]) until an answer
+        /// decides it.
+        unreachable: Option<AuthError>,
+    },
     /// Signed in.
     SignedIn {
         /// The token.
@@ -174,9 +199,10 @@ pub struct Machine<U> {
     timing: Timing,
     phase: Phase<U>,
     gen: u64,
-    /// Set after a transient failure: when the proactive refresh is tried again.
-    retry_at: Option<Ms>,
-    failures: u32,
+    /// After a transient failure: when the refresh is tried again.
+    backoff: Backoff,
+    /// Visible and online, as the shell last said.
+    page: PageState,
     /// Cookie-setting work, in the order the app asked for it ([`jobs`]).
     jobs: VecDeque<jobs::Job>,
     lock: Lock,
@@ -215,11 +241,11 @@ impl<U: Clone> Machine<U> {
                     logout_unconfirmed: true,
                 }
             } else {
-                Phase::Unknown
+                Phase::Unknown { unreachable: None }
             },
             gen: 0,
-            retry_at: None,
-            failures: 0,
+            backoff: Backoff::new(opts.seed),
+            page: opts.page,
             jobs: VecDeque::new(),
             lock: Lock::Free,
             lookups: Vec::new(),
@@ -241,7 +267,7 @@ impl<U: Clone> Machine<U> {
     /// [`Machine::phase`] without its data.
     pub fn state(&self) -> State {
         match self.phase {
-            Phase::Unknown => State::Unknown,
+            Phase::Unknown { .. } => State::Unknown,
             Phase::SignedIn { .. } => State::SignedIn,
             Phase::SignedOut { .. } => State::SignedOut,
         }
@@ -333,7 +359,7 @@ impl<U: Clone> Machine<U> {
             Input::LockAcquired(waited) => self.lock_acquired(waited, now),
             Input::LockFailed => self.lock_failed(now),
             Input::Timeout => self.handle_timeout(now),
-            Input::Wake => self.wake(now),
+            Input::Wake(page) => self.wake(page, now),
             Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
             Input::RemoteSignedOut => self.remote_signed_out(now),
             Input::RemoteExpired => self.remote_expired(now),
@@ -354,38 +380,59 @@ impl<U: Clone> Machine<U> {
     pub fn poll_timeout(&self) -> Option<Ms> {
         let deadlines = self.waiters.iter().filter_map(ops::Waiter::deadline);
         let grace = self.jobs.front().and_then(jobs::Job::grace_until);
-        let refresh = if self.idle() && self.token().is_some() {
-            self.retry_at.or_else(|| self.refresh_at())
-        } else {
-            None
-        };
-        deadlines.chain(grace).chain(refresh).min()
+        deadlines.chain(grace).chain(self.refresh_due()).min()
+    }
+
+    /// When a refresh of this tab's own is due, when none is queued: the proactive one (or its
+    /// retry) of a session held, or the next try to decide a session the server could not be
+    /// asked about — only while the page is visible and online.
+    fn refresh_due(&self) -> Option<Ms> {
+        if !self.idle() {
+            return None;
+        }
+        match &self.phase {
+            Phase::SignedIn { .. } => self.backoff.due().or_else(|| self.refresh_at()),
+            Phase::Unknown {
+                unreachable: Some(_),
+            } if self.page.visible && self.page.online => self.backoff.due(),
+            _ => None,
+        }
     }
 
     /// The timer fired (or the page woke up: visible, online, pageshow): callers past their
-    /// deadline give up, a grace period ends, a proactive refresh starts when one is due.
+    /// deadline give up, a grace period ends, a refresh starts when one is due.
     pub fn handle_timeout(&mut self, now: Ms) {
         self.expire_waiters(now);
-        let due = self.idle() && self.token().is_some();
-        if due
-            && self
-                .retry_at
-                .or_else(|| self.refresh_at())
-                .is_some_and(|at| at <= now)
-        {
+        if self.refresh_due().is_some_and(|at| at <= now) {
+            self.backoff.trying();
             self.push_job(jobs::JobKind::refresh(self.gen));
         }
         self.pump(now);
     }
 
-    /// The page woke up (visible, online, pageshow): [`Machine::handle_timeout`], and a logout
-    /// the server has not confirmed is tried again.
-    pub fn wake(&mut self, now: Ms) {
+    /// The page woke up (visible, online, pageshow), or went hidden or offline: a retry waiting
+    /// out a failure is hurried when the page became visible or came back online,
+    /// [`Machine::handle_timeout`] runs, and a logout the server has not confirmed is tried
+    /// again.
+    pub fn wake(&mut self, page: PageState, now: Ms) {
+        let was = core::mem::replace(&mut self.page, page);
+        let back = (page.visible && !was.visible) || (page.online && !was.online);
+        if back && page.visible && page.online {
+            self.backoff.hurry(now);
+        }
         // Not behind a login: its cookies will replace the ones the logout was to clear.
-        if self.logout_pending() && self.idle() {
+        if self.logout_pending() && self.idle() && page.online {
             self.push_job(jobs::JobKind::logout());
         }
         self.handle_timeout(now);
+    }
+
+    /// Why the session could not be decided, while the machine keeps trying.
+    pub fn unreachable(&self) -> Option<&AuthError> {
+        match &self.phase {
+            Phase::Unknown { unreachable } => unreachable.as_ref(),
+            _ => None,
+        }
     }
 
     /// No live job is queued: the session is not about to change by this tab's hand.

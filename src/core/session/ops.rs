@@ -259,7 +259,7 @@ impl<U: Clone> Machine<U> {
             Phase::SignedIn { .. } if self.live_token(now).is_some() => self.answer_with_user(op),
             // Expired meanwhile (a sleeping laptop): a fresh one from the cookie.
             Phase::SignedIn { .. } => self.restore_by_refresh(op, now),
-            Phase::Unknown => match stored.map(|s| self.on_machine_clock(s)) {
+            Phase::Unknown { .. } => match stored.map(|s| self.on_machine_clock(s)) {
                 Some(s) if s.record.live_at(now) && header_safe(s.record.value.expose()) => {
                     self.sign_in(s.record, s.user, None);
                     self.emit(EventKind::SignedIn, Some("restored"));

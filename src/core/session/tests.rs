@@ -123,12 +123,20 @@ fn transient_failures_keep_the_session_and_back_off() {
     s.answer(Refresh, 503, BodyFacts::default(), None);
     assert_eq!(s.code(op), Some("server"));
     assert_eq!(s.current(), Some(t.clone()));
-    assert_eq!(s.m.poll_timeout(), Some(s.now + RETRY_MIN_MS));
+    let retry = s.m.poll_timeout().unwrap() - s.now;
+    assert!(
+        (RETRY_MIN_MS / 2..=RETRY_MIN_MS).contains(&retry),
+        "{retry}"
+    );
     let op = s.refresh();
     s.grant(false);
     s.fail(Refresh, AuthError::new(ErrorCode::Network, "down"));
     assert_eq!(s.code(op), Some("network"));
-    assert_eq!(s.m.poll_timeout(), Some(s.now + 2 * RETRY_MIN_MS));
+    let retry = s.m.poll_timeout().unwrap() - s.now;
+    assert!(
+        (RETRY_MIN_MS..=2 * RETRY_MIN_MS).contains(&retry),
+        "doubled: {retry}"
+    );
     // A 200 without a usable token is transient too.
     let op = s.refresh();
     s.grant(false);
@@ -513,4 +521,78 @@ fn a_refused_token_403_is_retried_as_a_401_and_a_permission_403_is_not() {
     assert_eq!(consult(401), Consult::Status);
     assert_eq!(consult(404), Consult::No);
     assert!(CONSULTED.iter().all(|s| consult(*s) != Consult::No));
+}
+
+/// The page as the shell reports it.
+fn page(visible: bool, online: bool) -> Input<&'static str> {
+    Input::Wake(PageState { visible, online })
+}
+
+#[test]
+fn a_restore_the_server_could_not_answer_is_retried_until_an_answer_decides_it() {
+    let mut s = Shell::new(opts());
+    let op = s.restore();
+    s.grant(false);
+    s.fail(Refresh, AuthError::new(ErrorCode::Network, "down"));
+    assert_eq!(s.code(op), Some("network"), "restore() says why");
+    assert_eq!(s.m.state(), State::Unknown, "unknown, not signed out");
+    assert_eq!(s.m.unreachable().map(|e| e.code()), Some("network"));
+    let wait = s.m.poll_timeout().unwrap() - s.now;
+    assert!((RETRY_MIN_MS / 2..=RETRY_MIN_MS).contains(&wait), "{wait}");
+    // It tries on its own: a 503, then a longer wait.
+    s.advance(wait);
+    s.grant(false);
+    s.answer(Refresh, 503, BodyFacts::default(), None);
+    assert_eq!(s.m.unreachable().map(|e| e.code()), Some("server"));
+    let wait = s.m.poll_timeout().unwrap() - s.now;
+    assert!((RETRY_MIN_MS..=2 * RETRY_MIN_MS).contains(&wait), "{wait}");
+    // Hidden: no timed retry at all.
+    s.input(page(false, true));
+    assert_eq!(s.m.poll_timeout(), None);
+    s.advance(600_000);
+    assert!(s.wire.is_empty() && !s.lock_wanted);
+    // Visible again: at once.
+    s.input(page(true, true));
+    s.grant(false);
+    assert!(s.pending(Refresh));
+    s.ok(Refresh, None);
+    s.answer(User, 200, json(), ADA);
+    assert_eq!(s.m.state(), State::SignedIn);
+    assert_eq!(s.take_events(), [(EventKind::SignedIn, Source::ThisTab)]);
+    assert!(s.m.unreachable().is_none() && s.m.poll_timeout() > Some(s.now + 60_000));
+}
+
+#[test]
+fn offline_no_retry_online_one_at_once_and_a_burst_of_events_is_one_request() {
+    let mut s = Shell::new(opts());
+    s.restore();
+    s.grant(false);
+    s.fail(Refresh, AuthError::new(ErrorCode::Timeout, "slow"));
+    s.input(page(true, false));
+    s.advance(600_000);
+    assert!(s.wire.is_empty() && !s.lock_wanted, "never while offline");
+    for _ in 0..5 {
+        s.input(page(true, true));
+        s.input(page(true, false));
+    }
+    s.input(page(true, true));
+    s.grant(false);
+    assert_eq!(s.sent.iter().filter(|r| r.endpoint == Refresh).count(), 2);
+    // The server says there is no session: signed out, and the app hears it (no restore()
+    // call is waiting any more).
+    s.refuse_refresh("No valid refresh token found.");
+    assert_eq!(s.m.state(), State::SignedOut);
+    assert_eq!(s.take_events(), [(EventKind::SignedOut, Source::ThisTab)]);
+    assert_eq!(s.m.poll_timeout(), None, "nothing more to try");
+}
+
+#[test]
+fn an_anonymous_visitors_restore_emits_nothing_and_plans_nothing() {
+    let mut s = Shell::new(opts());
+    let op = s.restore();
+    s.grant(false);
+    s.refuse_refresh("No valid refresh token found.");
+    assert_eq!(s.outcome(op), Some(&Outcome::NoSession));
+    assert!(s.events.is_empty(), "restore() said it");
+    assert_eq!(s.m.poll_timeout(), None);
 }

@@ -49,10 +49,21 @@ function App() {
   );
 }
 
+/** The provider stays; what uses the session comes and goes (a route change). */
+function Root() {
+  const [shown, setShown] = useState(true);
+  return (
+    <>
+      <button id="toggle" onClick={() => setShown((s) => !s)}>Toggle</button>
+      {shown && <App />}
+    </>
+  );
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <AuthProvider config={{ baseUrl: api }}>
-      <App />
+      <Root />
     </AuthProvider>
   </StrictMode>,
 );

@@ -19,4 +19,17 @@ const App = defineComponent(() => {
     ]);
 });
 
-createApp(App).use(createAuth({ baseUrl: api })).mount("#app");
+/** The plugin stays; what uses the session comes and goes (a route change); the app itself can
+ * be unmounted (its client is freed). */
+const Root = defineComponent(() => {
+  const shown = ref(true);
+  return () =>
+    h("div", [
+      h("button", { id: "toggle", onClick: () => (shown.value = !shown.value) }, "Toggle"),
+      h("button", { id: "unmount", onClick: () => app.unmount() }, "Unmount the app"),
+      shown.value ? h(App) : null,
+    ]);
+});
+
+const app = createApp(Root).use(createAuth({ baseUrl: api }));
+app.mount("#app");

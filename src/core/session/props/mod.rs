@@ -99,6 +99,8 @@ impl World {
             timeout: 15_000,
             cross_tab,
             user_lookup: true,
+            seed: 11,
+            page: PageState::default(),
         };
         let real = 1_700_000_000_000;
         let wall = (real as i64 + wall_off) as Ms;
@@ -358,13 +360,13 @@ impl World {
             }
             Op::Sleep(ms) => {
                 self.advance(ms, false);
-                Input::Wake
+                Input::Wake(PageState::default())
             }
             Op::SetClock(by) => {
                 self.wall = (self.wall as i64 + by).max(0) as Ms;
                 Input::Timeout
             }
-            Op::Wake => Input::Wake,
+            Op::Page(visible, online) => Input::Wake(PageState { visible, online }),
             Op::RemoteSignIn | Op::RemoteRefresh | Op::RemoteSignOut => return self.remote(op),
         };
         self.input(input);

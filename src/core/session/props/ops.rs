@@ -47,7 +47,8 @@ pub(super) enum Op {
     Sleep(u64),
     /// The device's wall clock is set by this many ms (the server's is not).
     SetClock(i64),
-    Wake,
+    /// The page is (in)visible, (off)online now.
+    Page(bool, bool),
     /// Another tab signs in (a new session in the cookie jar), refreshes, signs out.
     RemoteSignIn,
     RemoteRefresh,
@@ -84,7 +85,8 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         3 => prop_oneof![0u64..100, 0u64..20_000, 0u64..2_000_000].prop_map(Op::Advance),
         1 => prop_oneof![0u64..20_000, 0u64..4_000_000].prop_map(Op::Sleep),
         1 => prop_oneof![-7_200_000i64..7_200_000, -60_000i64..60_000].prop_map(Op::SetClock),
-        1 => Just(Op::Wake),
+        2 => (proptest::bool::weighted(0.7), proptest::bool::weighted(0.7))
+            .prop_map(|(v, o)| Op::Page(v, o)),
         1 => Just(Op::RemoteSignIn),
         1 => Just(Op::RemoteRefresh),
         1 => Just(Op::RemoteSignOut),
