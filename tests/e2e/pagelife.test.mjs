@@ -99,3 +99,29 @@ test("hidden, the retries wait; visible again, one at once; a refusal then is si
   assert.ok((await page.evaluate(() => window.events)).includes("signedOut:this_tab"));
   await context.close();
 });
+
+test("a logout another tab could not confirm before it closed does not end a later session", async () => {
+  const context = await browser.newContext();
+  const a = await openTab(context);
+  const b = await openTab(context);
+  await a.evaluate(() => window.login());
+  await b.waitForFunction(() => window.auth.isAuthenticated);
+  // Tab A signs out while the server cannot be reached, and closes.
+  await a.route(`${API}/dj-rest-auth/logout/`, (r) => r.abort("connectionrefused"));
+  const out = await a.evaluate(() => window.auth.logout());
+  assert.equal(out.serverConfirmed, false);
+  assert.equal(await a.evaluate(() => localStorage.getItem("tokenward:logout-pending")), "1");
+  await a.close();
+  await b.waitForFunction(() => !window.auth.isAuthenticated);
+  // The user signs in again in tab B; B reloads.
+  await b.evaluate(() => window.login());
+  assert.equal(await b.evaluate(() => localStorage.getItem("tokenward:logout-pending")), null);
+  await b.reload();
+  await b.waitForFunction(() => window.ready === true);
+  const restored = await b.evaluate(async () => {
+    window.makeClient();
+    return (await window.auth.restore())?.user?.username ?? null;
+  });
+  assert.equal(restored, "demo", "the new session survives the reload");
+  await context.close();
+});

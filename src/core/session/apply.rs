@@ -73,6 +73,12 @@ impl<U: Clone> Machine<U> {
     }
 
     pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+        // The cookies are this session's now: a pending logout any tab remembered (one closed
+        // before the server confirmed it, say) has nothing left to end, and must not end this
+        // one on the next page load.
+        if !self.logout_pending() {
+            self.actions.push_back(Action::ForgetLogout);
+        }
         self.sign_in(record, user, None);
         self.share(true);
         self.emit(EventKind::SignedIn, None);

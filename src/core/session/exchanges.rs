@@ -173,3 +173,26 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     });
     assert_eq!(s.current(), Some(t));
 }
+
+#[test]
+fn a_login_sends_a_pending_logout_first_and_any_sign_in_ends_the_marker() {
+    // This page loaded with the marker: the old session's logout goes first (config c revokes
+    // its refresh token), then the login.
+    let mut s = Shell::with(Machine::new(opts(), true, Reading::default()));
+    s.logout_flag = true;
+    let op = s.login();
+    s.grant(false);
+    assert!(s.pending(Logout) && !s.pending(Login));
+    s.answer(Logout, 200, detail("Successfully logged out.", None), None);
+    assert!(!s.logout_flag);
+    s.ok(Login, ADA);
+    assert!(s.session_token(op).is_some());
+    // A page that did not load with it (another tab wrote it, then closed): its login ends it.
+    let mut s = Shell::new(opts());
+    s.logout_flag = true;
+    s.signed_in();
+    assert!(
+        !s.logout_flag,
+        "the next load must not log this session out"
+    );
+}

@@ -110,6 +110,12 @@ impl<U: Clone> Machine<U> {
     /// whose callers reject `aborted`; a `restore()` waits for the new job instead.
     pub(super) fn sign_in_job(&mut self, op: OpId, want: Want, kind: JobKind, now: Ms) {
         let taken = self.take_superseded(&|j| j.supersedable());
+        // A logout this page knows was never confirmed goes first: in config c it revokes the
+        // old session's refresh token, which the login's cookies are about to replace.
+        let queued = self.jobs.iter().any(|j| j.is_live_logout());
+        if self.logout_pending() && !queued {
+            self.push_job(JobKind::logout());
+        }
         let job = self.push_job(kind);
         self.wait(op, want, On::Job(job), None);
         for w in taken {

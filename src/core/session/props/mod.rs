@@ -83,6 +83,15 @@ struct World {
     deciding: Vec<OpId>,
     /// `auth.fetch` requests waiting for the session.
     fetches: Vec<OpId>,
+    /// The durable "a logout awaits the server's confirmation" marker in `localStorage`,
+    /// shared by every tab and page load.
+    marker: bool,
+    /// Calls of pages that reloaded before they settled.
+    lost: Vec<OpId>,
+    /// Calls that sign in (logins, sign-ups).
+    sign_ins: Vec<OpId>,
+    /// The token of the reply being delivered.
+    arriving: Option<String>,
 }
 
 impl World {
@@ -131,6 +140,10 @@ impl World {
             examining: false,
             deciding: Vec::new(),
             fetches: Vec::new(),
+            marker: false,
+            lost: Vec::new(),
+            sign_ins: Vec::new(),
+            arriving: None,
         }
     }
 
@@ -190,6 +203,7 @@ impl World {
     }
 
     fn drain(&mut self) {
+        let mut signed_in = false;
         while let Some(a) = self.m.poll_action() {
             match a {
                 Action::Send(id, r) => {
@@ -228,6 +242,8 @@ impl World {
                         self.examining = true;
                     }
                     self.deciding.retain(|d| *d != op);
+                    signed_in |= self.sign_ins.contains(&op)
+                        && matches!(o, Outcome::Session(_) | Outcome::SignedUp(Some(_)));
                     if self.fetches.contains(&op) {
                         assert_eq!(o, Outcome::Decided);
                         assert!(
@@ -255,9 +271,17 @@ impl World {
                         _ => {}
                     }
                 }
+                Action::RememberLogout => self.marker = true,
+                Action::ForgetLogout => self.marker = false,
                 _ => {}
             }
         }
+        // A sign-in ends the durable logout marker, whichever tab wrote it: left behind, it
+        // would end this new session on the next page load.
+        assert!(
+            !(signed_in && self.marker),
+            "a sign-in left the logout marker"
+        );
         // No reply to a request sent before the app's latest login or logout is applied after
         // it: a token installed now was fetched by a later request (or came from another tab).
         let current = self.m.token().cloned();
@@ -265,7 +289,8 @@ impl World {
         if value != self.last_token {
             if let Some(&(_, Some(seq), _)) = value.as_ref().and_then(|t| self.tokens.get(t)) {
                 assert!(seq >= self.barrier, "a superseded reply was applied");
-                if let Some(t) = &current {
+                // Applied as it arrived (not after a user look-up that outlasted it).
+                if let (Some(t), true) = (&current, value == self.arriving) {
                     self.check_timing(t);
                 }
             }
@@ -282,7 +307,13 @@ impl World {
         }
         let (id, request, seq) = self.wire.remove(i % self.wire.len());
         let reply = self.serve(&request, seq, fault);
+        self.arriving = reply
+            .as_ref()
+            .ok()
+            .and_then(|r| r.facts.access.as_ref())
+            .map(|t| t.expose().to_string());
         self.input(Input::Reply(id, reply));
+        self.arriving = None;
     }
 
     fn grant(&mut self, waited: bool) {
@@ -315,6 +346,7 @@ impl World {
             Op::Login(right) => {
                 let id = self.op_id();
                 self.deciding.push(id);
+                self.sign_ins.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
                 self.signed_out_by_app = false;
@@ -324,6 +356,7 @@ impl World {
             Op::SignUp(kind) => {
                 let id = self.op_id();
                 self.deciding.push(id);
+                self.sign_ins.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
                 self.signed_out_by_app = false;
@@ -367,7 +400,11 @@ impl World {
                 Input::Timeout
             }
             Op::Page(visible, online) => Input::Wake(PageState { visible, online }),
-            Op::RemoteSignIn | Op::RemoteRefresh | Op::RemoteSignOut => return self.remote(op),
+            Op::RemoteSignIn
+            | Op::RemoteRefresh
+            | Op::RemoteSignOut
+            | Op::RemoteLogoutUnconfirmed => return self.remote(op),
+            Op::Reload => return self.reload(),
         };
         self.input(input);
         self.no_timer_loop();
@@ -424,7 +461,11 @@ impl World {
 
     fn check_settled(&self) {
         assert!(self.wire.is_empty() && !self.lock_wanted && !self.lock_held);
-        assert_eq!(self.settled.len() as u32, self.ops, "a call never settled");
+        assert_eq!(
+            (self.settled.len() + self.lost.len()) as u32,
+            self.ops,
+            "a call never settled"
+        );
         // Client and server agree.
         match self.m.token() {
             Some(t) => assert_eq!(
@@ -432,8 +473,9 @@ impl World {
                 self.jar,
                 "signed in to another session than the cookie's"
             ),
+            // The marker: the next page load finishes the logout another tab began.
             None if self.jar.is_some() => assert!(
-                self.m.state() == State::Unknown || self.m.logout_pending(),
+                self.m.state() == State::Unknown || self.m.logout_pending() || self.marker,
                 "a session the client neither uses nor is logging out"
             ),
             None => {}

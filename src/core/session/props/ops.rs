@@ -53,6 +53,12 @@ pub(super) enum Op {
     RemoteSignIn,
     RemoteRefresh,
     RemoteSignOut,
+    /// Another tab signs out, its logout never reaches the server (offline, 429, closed
+    /// mid-request), and it closes: the durable marker stays, the cookies too.
+    RemoteLogoutUnconfirmed,
+    /// This page reloads: what it had on the wire reaches the server, the answers are lost,
+    /// and a new machine starts from storage (the marker).
+    Reload,
 }
 
 pub(super) fn op() -> impl Strategy<Value = Op> {
@@ -90,6 +96,8 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::RemoteSignIn),
         1 => Just(Op::RemoteRefresh),
         1 => Just(Op::RemoteSignOut),
+        1 => Just(Op::RemoteLogoutUnconfirmed),
+        1 => Just(Op::Reload),
     ]
 }
 

@@ -167,12 +167,43 @@ impl World {
                 let t = self.issue(s, None, false);
                 Input::RemoteToken(self.remote_snapshot(t, None), false)
             }
+            Op::RemoteLogoutUnconfirmed => {
+                self.marker = true;
+                Input::RemoteSignedOut
+            }
             _ => {
                 self.jar = None;
                 Input::RemoteSignedOut
             }
         };
         self.input(input);
+    }
+
+    /// The page reloads: its requests on the wire reach the server (their answers are lost
+    /// with the page), its calls never settle, and a new machine starts with what storage
+    /// holds: the logout marker (memory mode: no token).
+    pub(super) fn reload(&mut self) {
+        for (_, request, seq) in core::mem::take(&mut self.wire) {
+            let _ = self.serve(&request, seq, Fault::None);
+        }
+        self.lock_wanted = false;
+        self.lock_held = false;
+        let unsettled = (1..=self.ops)
+            .map(OpId)
+            .filter(|op| !self.settled.contains_key(op) && !self.lost.contains(op));
+        let unsettled: Vec<OpId> = unsettled.collect();
+        self.lost.extend(unsettled);
+        self.deciding.clear();
+        self.fetches.clear();
+        self.examining = false;
+        self.intent = None;
+        self.signed_out_by_app = false;
+        self.expired_events = 0;
+        self.last_token = None;
+        self.login_seen = false;
+        self.barrier = self.seq + 1;
+        let at = self.reading();
+        self.m = Machine::new(self.m.opts, self.marker, at);
     }
 
     /// What another tab shares: its estimate of the expiry, on the (shared) wall clock.
