@@ -310,7 +310,7 @@ impl Inner {
     fn acquire_lock(&self, wait: Delay) {
         let Some(me) = self.me.upgrade() else { return };
         wasm_bindgen_futures::spawn_local(async move {
-            match locks::acquire(&me.lock_name, wait, me.cfg.debug).await {
+            match locks::acquire(&me.lock_name, wait).await {
                 Ok(acquired) => {
                     *me.lock.borrow_mut() = Some(acquired.guard);
                     me.input(Input::LockAcquired(acquired.waited));

@@ -5,7 +5,8 @@
 //   node --test tests/e2e/pagelife.test.mjs
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, API, REFRESH, scenarios } from "./lib.mjs";
+import { chromium } from "playwright-core";
+import { launch, openTab, hook, API, SITE, CHROMIUM_ARGS, scenarios } from "./lib.mjs";
 
 const { test, write } = scenarios("pagelife-passed.json");
 const REFRESH_URL = `${API}/dj-rest-auth/token/refresh/`;
@@ -124,4 +125,133 @@ test("a logout another tab could not confirm before it closed does not end a lat
   });
   assert.equal(restored, "demo", "the new session survives the reload");
   await context.close();
+});
+
+// ---------------------------------------------------------------- without Web Locks
+
+/** Pages without navigator.locks (as on a plain http page other than localhost): the lock is
+ * the localStorage lease. */
+const NO_WEB_LOCKS = () => Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+const LEASE = "tokenward:tokenward:refresh";
+
+/** Reloads `page` while the request to `path` is held 2 s at the server (after 0.4 s), then
+ * times the next page's `restore()`. */
+async function reloadMidRequest(page, path, start) {
+  await hook("/test/faults/", { path, status: null, delay_ms: 2000, times: 1 });
+  const held = page.evaluate(start).catch(() => "page gone");
+  await page.waitForTimeout(400); // the point: the reload comes while the request is held
+  await page.reload();
+  await page.waitForFunction(() => window.ready === true);
+  await held;
+  const r = await page.evaluate(async (key) => {
+    const lease = localStorage.getItem(key);
+    window.makeClient();
+    const t0 = performance.now();
+    const s = await window.auth.restore().catch((e) => ({ code: e.code }));
+    return { lease, ms: performance.now() - t0, user: s?.user?.username ?? s?.code ?? null };
+  }, LEASE);
+  await hook("/test/faults/", []);
+  return r;
+}
+
+async function withoutWebLocks() {
+  const context = await browser.newContext();
+  await context.addInitScript(NO_WEB_LOCKS);
+  const page = await openTab(context);
+  assert.equal(await page.evaluate(() => navigator.locks), undefined);
+  return { context, page };
+}
+
+test("without Web Locks, a reload during the restore's refresh leaves no lease: the next page restores at once", async () => {
+  const { context, page } = await withoutWebLocks();
+  await page.evaluate(() => window.login());
+  await page.reload();
+  await page.waitForFunction(() => window.ready === true);
+  const r = await reloadMidRequest(page, "/dj-rest-auth/token/refresh/", () => {
+    window.makeClient();
+    return window.auth.restore();
+  });
+  assert.equal(r.lease, null, "let go on pagehide");
+  assert.equal(r.user, "demo");
+  assert.ok(r.ms < 1500, `waited ${Math.round(r.ms)} ms`);
+  await context.close();
+});
+
+test("without Web Locks, a reload during the user look-up leaves no lease", async () => {
+  const { context, page } = await withoutWebLocks();
+  await page.evaluate(() => window.login());
+  await page.reload();
+  await page.waitForFunction(() => window.ready === true);
+  const r = await reloadMidRequest(page, "/dj-rest-auth/user/", () => {
+    window.makeClient();
+    return window.auth.restore();
+  });
+  assert.equal(r.lease, null);
+  assert.equal(r.user, "demo");
+  assert.ok(r.ms < 1500, `waited ${Math.round(r.ms)} ms`);
+  await context.close();
+});
+
+test("without Web Locks, a reload during a logout leaves no lease: the next page finishes it at once", async () => {
+  const { context, page } = await withoutWebLocks();
+  await page.evaluate(() => window.login());
+  const r = await reloadMidRequest(page, "/dj-rest-auth/logout/", () => window.auth.logout());
+  assert.equal(r.lease, null);
+  assert.equal(r.user, null, "signed out");
+  assert.ok(r.ms < 1500, `waited ${Math.round(r.ms)} ms`);
+  await context.close();
+});
+
+test("without Web Locks, a lease whose page is gone without pagehide holds no one for more than about a second", async () => {
+  const { context, page } = await withoutWebLocks();
+  await page.evaluate(() => window.login());
+  // A crashed tab's lease: written, never renewed, never removed.
+  await page.evaluate((key) => localStorage.setItem(key, `gone ${Date.now() + 1500}`), LEASE);
+  const r = await page.evaluate(async () => {
+    window.makeClient();
+    const t0 = performance.now();
+    const s = await window.auth.refresh();
+    return { ms: performance.now() - t0, ok: s.accessToken !== undefined };
+  });
+  assert.equal(r.ok, true);
+  assert.ok(r.ms >= 1000 && r.ms < 2500, `waited ${Math.round(r.ms)} ms`);
+  await context.close();
+});
+
+// ---------------------------------------------------------------- back/forward cache
+
+test("back/forward cache: a page restored after its token expired refreshes before use, and hears other tabs again", async () => {
+  // Playwright turns the back/forward cache off by default; this browser has it on.
+  const bf = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: ["--disable-back-forward-cache"],
+  });
+  const context = await bf.newContext();
+  await context.addInitScript(() =>
+    addEventListener("pageshow", (e) => (window.restoredFromCache = e.persisted)),
+  );
+  const a = await openTab(context);
+  await a.evaluate(() => window.login());
+  const lifetime = (await hook("/test/info/")).accessLifetime * 1000;
+  await a.evaluate(() => (window.beforeLeaving = true));
+  await a.goto(`${SITE}/README.md`);
+  await a.waitForTimeout(lifetime + 1000); // the point: the token expires while the page is frozen
+  await hook("/test/counters/reset/", {});
+  await a.goBack({ waitUntil: "commit" });
+  await a.waitForFunction(() => window.restoredFromCache !== undefined);
+  assert.deepEqual(await a.evaluate(() => [window.restoredFromCache, window.beforeLeaving]), [true, true], "restored from the cache, not reloaded");
+  assert.equal(await a.evaluate(async () => (await window.auth.fetch("/api/me/")).status), 200);
+  const counts = await hook("/test/counters/");
+  assert.equal(counts["GET /api/me/ 401"], undefined, "refreshed before use, not after a refusal");
+  assert.equal(counts["POST /dj-rest-auth/token/refresh/ 200"], 1);
+  // Another tab signs out: the restored page hears it.
+  await a.evaluate(() => (window.events.length = 0));
+  const b = await openTab(context);
+  await b.evaluate(async () => {
+    await window.auth.restore();
+    await window.auth.logout();
+  });
+  await a.waitForFunction(() => window.events.includes("signedOut:other_tab"), null, { timeout: 5000 });
+  await bf.close();
 });

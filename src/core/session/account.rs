@@ -76,7 +76,8 @@ impl<U: Clone> Machine<U> {
             None => None,
         };
         if needs && bearer.is_none() {
-            self.end_account(job.id, Outcome::Failed(signed_out()), now);
+            let sign_up = *call == AccountCall::SignUp;
+            self.end_account(job.id, sign_up, Outcome::Failed(signed_out()), now);
             return Next::Done;
         }
         exchange.bearer = bearer;
@@ -148,19 +149,19 @@ impl<U: Clone> Machine<U> {
                 }
             }
         };
-        self.end_account(job.id, outcome, now);
+        self.end_account(job.id, call == AccountCall::SignUp, outcome, now);
         Next::Done
     }
 
-    /// The account job `job` failed with `e`.
-    pub(super) fn account_failed(&mut self, job: u32, e: AuthError, now: Ms) {
-        self.end_account(job, Outcome::Failed(e), now);
+    /// The account job `job` (of `call`) failed with `e`.
+    pub(super) fn account_failed(&mut self, job: u32, call: AccountCall, e: AuthError, now: Ms) {
+        self.end_account(job, call == AccountCall::SignUp, Outcome::Failed(e), now);
     }
 
     /// Settles the account job's caller; a `restore()` waiting behind it asks again. A
-    /// sign-up that ends here did not sign in (see [`Machine::end_orphaned`]).
-    fn end_account(&mut self, job: u32, outcome: Outcome<U>, now: Ms) {
-        let sign_up = self.awaited_for(job, Want::SignUp);
+    /// sign-up (`sign_up`: whether or not its caller still waits) that ends here did not sign
+    /// in (see [`Machine::end_orphaned`]).
+    fn end_account(&mut self, job: u32, sign_up: bool, outcome: Outcome<U>, now: Ms) {
         self.end_job_waiters(job, now, &|_, want| match want {
             Want::Restore => None,
             _ => Some(outcome.clone()),

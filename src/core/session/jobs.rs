@@ -381,9 +381,7 @@ impl<U: Clone> Machine<U> {
         }
         match job.kind {
             JobKind::Login { .. } => self.login_failed(job.id, e, now),
-            JobKind::Account { .. } => {
-                self.end_job_waiters(job.id, now, &|_, _| Some(super::Outcome::Failed(e.clone())))
-            }
+            JobKind::Account { call, .. } => self.account_failed(job.id, call, e, now),
             JobKind::Refresh { .. } => self.refresh_failed(job.id, Failure::Transient, e, now),
             JobKind::Logout { .. } => self.logged_out(job.id, not_confirmed(&e.message), now),
             // Its turn all the same (a diagnosis is not worth failing for a lock); a

@@ -420,8 +420,10 @@ impl<U: Clone> Machine<U> {
         if back && page.visible && page.online {
             self.backoff.hurry(now);
         }
-        // Not behind a login: its cookies will replace the ones the logout was to clear.
-        if self.logout_pending() && self.idle() && page.online {
+        // Not behind a login: its cookies will replace the ones the logout was to clear. Not
+        // from a page going hidden (it may be unloading: its request and lock would be cut
+        // off mid-way).
+        if self.logout_pending() && self.idle() && page.online && page.visible {
             self.push_job(jobs::JobKind::logout());
         }
         self.handle_timeout(now);

@@ -117,7 +117,10 @@ impl<U: Clone> Machine<U> {
             self.push_job(JobKind::logout());
         }
         let job = self.push_job(kind);
-        self.wait(op, want, On::Job(job), None);
+        // Given up after one wait for the queue and one request (the job runs on: a late
+        // success still signs in, with its event).
+        let deadline = now.saturating_add(self.opts.timeout.saturating_mul(2));
+        self.wait(op, want, On::Job(job), Some(deadline));
         for w in taken {
             match w.want {
                 // restore() waits for the new login instead.
@@ -257,9 +260,11 @@ impl<U: Clone> Machine<U> {
                 logout_unconfirmed: true,
             } => {
                 // An earlier logout never reached the server: finish it instead of bringing the
-                // session back from the cookie it was meant to clear.
+                // session back from the cookie it was meant to clear (given up after
+                // `timeoutMs`, as a restore by refresh is; the logout runs on).
                 let job = self.push_job(JobKind::logout());
-                self.wait(op, Want::Restore, On::Job(job), None);
+                let deadline = now.saturating_add(self.opts.timeout);
+                self.wait(op, Want::Restore, On::Job(job), Some(deadline));
             }
             Phase::SignedOut { .. } => self.settle(op, Outcome::NoSession),
             Phase::SignedIn { .. } if self.live_token(now).is_some() => self.answer_with_user(op),
@@ -342,7 +347,14 @@ impl<U: Clone> Machine<U> {
     /// Callers past their deadline give up with `timeout` (what they wait for runs on).
     pub(super) fn expire_waiters(&mut self, now: Ms) {
         for w in self.take_waiters(&|w| w.deadline.is_some_and(|d| d <= now)) {
-            let e = AuthError::new(ErrorCode::Timeout, "the refresh timed out (timeoutMs)");
+            let message = match w.want {
+                Want::Login | Want::SignUp => {
+                    "no answer in time (2 × timeoutMs): the queue or the server is slow; \
+                     a later success still signs in"
+                }
+                _ => "no answer in time (timeoutMs): the request runs on",
+            };
+            let e = AuthError::new(ErrorCode::Timeout, message);
             self.settle(w.op, Outcome::Failed(e));
         }
     }

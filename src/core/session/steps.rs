@@ -209,10 +209,11 @@ impl<U: Clone> Machine<U> {
                         let o = o.unwrap_or_else(|| not_confirmed("logout failed"));
                         self.logged_out(job.id, o, now);
                     }
-                    JobKind::Account { exchange, .. } => {
+                    JobKind::Account { call, exchange, .. } => {
+                        let call = *call;
                         let e = exchange.fallback.take().map(|(_, e)| e);
                         let e = e.unwrap_or_else(|| AuthError::new(ErrorCode::Server, "failed"));
-                        self.account_failed(job.id, e, now);
+                        self.account_failed(job.id, call, e, now);
                     }
                     JobKind::Refresh { .. } | JobKind::Doctor => {}
                 }

@@ -596,3 +596,27 @@ fn an_anonymous_visitors_restore_emits_nothing_and_plans_nothing() {
     assert!(s.events.is_empty(), "restore() said it");
     assert_eq!(s.m.poll_timeout(), None);
 }
+
+#[test]
+fn a_login_gives_up_at_twice_timeout_ms_and_a_late_success_still_signs_in() {
+    let mut s = Shell::new(opts());
+    let op = s.login();
+    assert!(s.lock_wanted, "another tab holds the lock");
+    s.advance(30_000);
+    assert_eq!(s.code(op), Some("timeout"));
+    assert_eq!(
+        s.m.fetch_gate(s.now),
+        Gate::Send,
+        "nothing decides any more"
+    );
+    s.grant(true);
+    s.ok(Login, ADA);
+    assert_eq!(s.m.state(), State::SignedIn);
+    assert_eq!(s.take_events(), [(EventKind::SignedIn, Source::ThisTab)]);
+    // A restore that finishes a pending logout gives up at timeoutMs.
+    let mut s = Shell::with(Machine::new(opts(), true, Reading::default()));
+    let op = s.restore();
+    s.advance(15_000);
+    assert_eq!(s.code(op), Some("timeout"));
+    assert!(s.m.logout_pending());
+}
