@@ -40,7 +40,8 @@ impl Drop for Timeout {
     }
 }
 
-/// Resolves after `ms` milliseconds.
+/// Resolves after `ms` milliseconds (the doctor's probes wait between steps).
+#[cfg(not(feature = "lazy-doctor"))]
 pub async fn sleep(ms: u64) {
     let mut timer = None;
     let done = js_sys::Promise::new(&mut |resolve, _| {
