@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ (wasm-pack, --target web by default) with the pinned
 # nightly of scripts/lib.sh: core and alloc rebuilt with -Cpanic=immediate-abort, so no panic
-# message or formatting code is linked. Two modules: the SDK (cargo features `npm`,
-# `lazy-doctor`) and, in doctor/, the doctor module that `doctor()` loads on demand (`npm`,
-# `doctor-module`). Each .wasm is shrunk with binaryen 132 from npm (Debian's binaryen 108
+# message or formatting code is linked. Two modules, each with the cargo feature `npm`: the SDK
+# (the root crate, tokenward-js) and, in doctor/, the doctor module that `doctor()` loads on
+# demand (crates/doctor). Each .wasm is shrunk with binaryen 132 from npm (Debian's binaryen 108
 # breaks wasm-bindgen 0.2.130 output), its import/export names shortened
 # (scripts/minify-names.mjs), and its JS glue minified by esbuild with the wasm-bindgen
 # snippets (src/**/*.js) bundled in.
@@ -14,12 +14,13 @@ source scripts/lib.sh
 target=${1:-web}
 out=${2:-pkg}
 
-# module OUT_DIR FEATURES CARGO_TARGET_DIR
+# module CRATE_DIR OUT_DIR CARGO_TARGET_DIR
 module() {
-  local dir=$1 features=$2
-  RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=$3 RUSTFLAGS="$NPM_RUSTFLAGS" \
-    wasm-pack build --release --target "$target" --out-dir "$dir" --out-name tokenward \
-    -- --features "$features" -Zbuild-std=core,alloc >/dev/null
+  local dir
+  dir=$(realpath -m "$2")
+  RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=$PWD/$3 RUSTFLAGS="$NPM_RUSTFLAGS" \
+    wasm-pack build "$1" --release --target "$target" --out-dir "$dir" --out-name tokenward \
+    -- --features npm -Zbuild-std=core,alloc >/dev/null
   wasm-opt "${WASM_OPT_FLAGS[@]}" --strip-debug --strip-producers \
     "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
   node scripts/minify-names.mjs "$dir"
@@ -43,8 +44,8 @@ module() {
 }
 
 rm -rf "$out/doctor"
-module "$out" npm,lazy-doctor target/npm
-module "$out/doctor" npm,doctor-module target/npm-doctor
+module . "$out" target/npm
+module crates/doctor "$out/doctor" target/npm-doctor
 # The doctor module ships as two files inside the package.
 (cd "$out/doctor" && rm -f package.json README.md LICENSE .gitignore ./*.d.ts)
 cp docs/npm-README.md "$out/README.md"
@@ -61,6 +62,7 @@ fi
 node -e '
   const fs = require("fs"), p = process.argv[1], pkg = JSON.parse(fs.readFileSync(p));
   const web = process.argv[2] === "web";
+  pkg.name = "tokenward"; // the crate is tokenward-js (the Rust API crate is tokenward)
   pkg.files = [...pkg.files.filter((f) => !web || f !== "snippets"), "doctor/"];
   if (web) {
     // The main entry and one subpath per binding, types first; the doctor module stays a

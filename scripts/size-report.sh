@@ -10,7 +10,7 @@ mkdir -p "$out"
 CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
   RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=target/size-report/cargo \
   RUSTFLAGS="$NPM_RUSTFLAGS" \
-  cargo build --release --target wasm32-unknown-unknown --features npm,lazy-doctor -Zbuild-std=core,alloc -q
+  cargo build --release --target wasm32-unknown-unknown --features npm -Zbuild-std=core,alloc -q
 wasm-bindgen --target web --out-dir "$out" --out-name tokenward --keep-debug \
   target/size-report/cargo/wasm32-unknown-unknown/release/tokenward.wasm
 wasm-opt "${WASM_OPT_FLAGS[@]}" -g --strip-dwarf \

@@ -18,14 +18,15 @@ run() { "$@" 2>&1 | tee -a "$log"; }
 
 echo "== lint"
 cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
-cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-# The npm package's two modules (scripts/build.sh).
-cargo clippy --target wasm32-unknown-unknown --features npm,lazy-doctor --release -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --features npm,doctor-module --release -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+# The browser crates for the web (the core's tests are native: cargo test below).
+cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The npm package's two modules (scripts/build.sh) with their runtime.
+cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
 echo "== native tests"
-run cargo test
+run cargo test --workspace
 
 echo "== npm package"
 scripts/build.sh web pkg
@@ -60,6 +61,10 @@ start_backend c 8002 DB_PATH=db-c-8002.sqlite3 CORS_CREDENTIALS=0 SPA_ORIGINS=ht
 start_backend b 8003 DB_PATH=db-b-8003.sqlite3 CSRF_TRUSTED=0
 start_backend a 8004 DB_PATH=db-a-8004.sqlite3
 start_backend b 8005 DB_PATH=db-b-8005.sqlite3
+# SessionAuthentication first (refused tokens are 403s) and AUTH_HEADER_TYPES=JWT (doctor's
+# refused_token_403 and auth_scheme_ignored).
+start_backend c 8011 DB_PATH=db-c-8011.sqlite3 TEST_HOOKS=1 AUTH_ORDER=session-first
+start_backend c 8012 DB_PATH=db-c-8012.sqlite3 TEST_HOOKS=1 AUTH_HEADER_TYPES=JWT
 # A refresh cookie narrowed to the refresh URL (doctor's refresh_cookie_path).
 start_backend c 8013 DB_PATH=db-c-8013.sqlite3 TEST_HOOKS=1 REFRESH_COOKIE_PATH=/dj-rest-auth/token/refresh/
 # For the account calls: registration without and with mandatory e-mail verification.

@@ -5,26 +5,26 @@
 //! method would keep the object borrowed across `.await`, wasm-bindgen #4440), and no
 //! `RefCell` borrow is held across an `.await`.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
+use alloc::string::String;
 use core::future::Future;
 use core::pin::Pin;
 
 use js_sys::{Function, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::codec;
-use super::config::Config;
 use super::driver::Inner;
-use super::error::to_js;
-use crate::core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
-use crate::core::error::AuthError;
-use crate::core::outcome::Endpoint;
-use crate::core::secret::Secret;
-use crate::core::session::{Call, Payload, State};
-use crate::platform::{get, http, reading, set};
+use tokenward_core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
+use tokenward_core::error::AuthError;
+use tokenward_core::outcome::Endpoint;
+use tokenward_core::secret::Secret;
+use tokenward_core::session::{Call, Payload, State};
+use tokenward_web::codec;
+use tokenward_web::config::Config;
+use tokenward_web::error::to_js;
+use tokenward_web::{get, http, reading, set};
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -42,7 +42,7 @@ impl AuthClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthConfig")] config: JsValue,
     ) -> Result<AuthClient, JsValue> {
-        let cfg = Config::parse(&config)?;
+        let cfg = Config::parse(&config).map_err(|e| to_js(&e))?;
         Ok(AuthClient {
             inner: Inner::start(cfg, config),
         })
@@ -305,12 +305,6 @@ impl AuthClient {
         let body = Object::new();
         set(&body, key, &value);
         self.account(call, &body, key)
-    }
-
-    /// The shared state (for the doctor module's entry point).
-    #[cfg_attr(not(feature = "doctor-module"), allow(dead_code))]
-    pub(super) fn inner(&self) -> &Rc<Inner> {
-        &self.inner
     }
 }
 

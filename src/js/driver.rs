@@ -6,35 +6,36 @@
 //! no record of a flight: only the app's pending promises (by [`OpId`]), the lock guard and
 //! the timer. No `RefCell` borrow is held across an `.await` or a call into JS.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Function, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::codec::{self, Message};
-use super::config::Config;
-use super::error::to_js;
-use crate::core::error::AuthError;
-use crate::core::outcome::{header_safe, Endpoint};
-use crate::core::session::{
+use tokenward_core::error::AuthError;
+use tokenward_core::outcome::Endpoint;
+use tokenward_core::session::{
     Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
     Snapshot, CONSULTED,
 };
-use crate::platform::channel::Channel;
-use crate::platform::events::{page_state, Listener};
-use crate::platform::http::{self, Extra, Sent};
-use crate::platform::locks::{self, LockGuard};
-use crate::platform::storage::Store;
-use crate::platform::timer::Timeout;
-use crate::platform::{log, reading};
+use tokenward_web::channel::Channel;
+use tokenward_web::codec::{self, Message};
+use tokenward_web::config::Config;
+use tokenward_web::endpoint;
+use tokenward_web::error::to_js;
+use tokenward_web::events::{page_state, Listener};
+use tokenward_web::http;
+use tokenward_web::locks::{self, LockGuard};
+use tokenward_web::storage::Store;
+use tokenward_web::timer::Timeout;
+use tokenward_web::{log, reading};
 
 pub(super) struct Inner {
     pub(super) cfg: Config,
     /// The config object as given (for the doctor module, see `doctor.rs`).
-    #[cfg_attr(not(feature = "lazy-doctor"), allow(dead_code))]
     pub(super) config: JsValue,
     machine: RefCell<Machine<JsValue>>,
     /// The app's promises the machine has not settled yet: (op, resolve, reject).
@@ -330,46 +331,16 @@ impl Inner {
 
     /// Sends one of the SDK's requests and reads its reply as the machine needs it.
     pub(super) async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
-        let method = r.endpoint.method();
-        let Some(url) = r.url.as_deref().or(self.cfg.url(r.endpoint)) else {
-            return Err(AuthError::config("endpoints.user", "is null"));
+        let form = match r.payload {
+            Payload::Form(op) => Some(self.form_of(op)),
+            _ => None,
         };
-        if r.mint_csrf {
-            if let (Some((cookie, _)), Some(login)) =
-                (&self.cfg.csrf, self.cfg.url(Endpoint::Login))
-            {
-                self.debug("no refresh cookie for a Bearer: minting a CSRF cookie");
-                http::mint_csrf_cookie(cookie, login);
-            }
-        }
-        let form;
-        let body = match &r.payload {
-            Payload::Nothing => Sent::None,
-            Payload::Empty => Sent::Json("{}"),
-            Payload::Credentials(c) => Sent::Json(c.expose()),
-            Payload::Form(op) => {
-                form = self.form_of(*op);
-                Sent::Form(&form)
-            }
-        };
-        let extra = Extra {
-            bearer: http::bearer(&self.cfg.auth_scheme, r.bearer.as_ref()),
-            csrf: self.csrf(method),
-        };
-        let reply = http::call(method, url, &body, &extra, r.timeout).await?;
-        Ok(codec::reply(r.endpoint, reply, &self.cfg.fields))
+        endpoint::send(&self.cfg, r, form.as_ref()).await
     }
 
-    /// The CSRF header for an unsafe `method`, when the cookie is readable and its value can
-    /// be a header (Django's own are; without the header, Django's refusal says why).
+    /// The CSRF header of a request with `method` (see `endpoint::csrf_header`).
     pub(super) fn csrf(&self, method: &str) -> Option<(&str, String)> {
-        let (cookie, header) = self.cfg.csrf.as_ref()?;
-        if !http::is_unsafe(method) {
-            return None;
-        }
-        http::read_cookie(cookie)
-            .filter(|v| header_safe(v))
-            .map(|v| (header.as_str(), v))
+        endpoint::csrf_header(&self.cfg, method)
     }
 
     /// The current token's generation and `Authorization` value for `auth.fetch`

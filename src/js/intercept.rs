@@ -15,10 +15,8 @@
 //! (also while waiting for the session or a refresh, which go on for everyone else) rejects
 //! with the signal's reason, and after it the signal still governs the body (net.js).
 //!
-//! [`Machine::fetch_gate`]: crate::core::session::Machine::fetch_gate
+//! [`Machine::fetch_gate`]: tokenward_core::session::Machine::fetch_gate
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
 use js_sys::Promise;
@@ -28,20 +26,10 @@ use web_sys::Response;
 
 use super::client::spawn;
 use super::driver::Inner;
-use super::error::to_js;
-use crate::core::session::{consult, Attempt, Call, Consult, Delay, Gate, Retry};
-use crate::platform::http::{self, Extra, Failed, Prepared};
-use crate::platform::reading;
-
-impl Failed {
-    /// The rejection value: the `AuthError`, or the caller's abort reason as it is.
-    pub(super) fn into_js(self) -> JsValue {
-        match self {
-            Failed::Auth(e) => to_js(&e),
-            Failed::Aborted(reason) => reason,
-        }
-    }
-}
+use tokenward_core::session::{consult, Attempt, Call, Consult, Delay, Gate, Retry};
+use tokenward_web::error::to_js;
+use tokenward_web::http::{self, Extra, Failed, Prepared};
+use tokenward_web::reading;
 
 impl Inner {
     /// `auth.fetch(input, init)`: the promise of the `Response` (or of why there is none).

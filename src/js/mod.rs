@@ -3,14 +3,9 @@
 //! the codec of every object crossing to JS (`codec`), `auth.fetch` (`intercept`), config
 //! parsing, errors as JS `Error`s, `doctor()`, and the TypeScript declarations.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 mod client;
-mod codec;
-mod config;
 mod doctor;
 mod driver;
-mod error;
 mod intercept;
 
 pub use client::AuthClient;
@@ -19,7 +14,7 @@ pub use client::AuthClient;
 /// `code`), for `catch (e) { if (isAuthError(e)) … }` in TypeScript.
 #[wasm_bindgen(js_name = isAuthError, unchecked_return_type = "e is AuthError")]
 pub fn is_auth_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: &JsValue) -> bool {
-    e.is_instance_of::<js_sys::Error>() && error::code_of(e).is_some() && {
+    e.is_instance_of::<js_sys::Error>() && tokenward_web::error::code_of(e).is_some() && {
         let name = js_sys::Reflect::get(e, &JsValue::from_str("name")).ok();
         name.and_then(|n| n.as_string()).as_deref() == Some("AuthError")
     }

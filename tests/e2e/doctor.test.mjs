@@ -1,7 +1,8 @@
 // doctor() against the reference backend in configs a, b, c and misconfigured variants.
 // scripts/test.sh starts them: 8001 c, 8002 c with CORS_CREDENTIALS=0 and only
 // http://127.0.0.1:8000 allowed, 8003 b with CSRF_TRUSTED=0, 8004 a, 8005 b, 8013 c with the
-// refresh cookie narrowed to the refresh URL (JWT_AUTH_REFRESH_COOKIE_PATH).
+// refresh cookie narrowed to the refresh URL (JWT_AUTH_REFRESH_COOKIE_PATH), 8011 c with
+// SessionAuthentication first, 8012 c with SIMPLE_JWT["AUTH_HEADER_TYPES"] = ("JWT",).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openTab, hook } from "./lib.mjs";
@@ -14,13 +15,13 @@ before(async () => {
 after(() => browser?.close());
 
 /** doctor() from a fresh browser profile; returns the report and whether restore() is null after. */
-async function doctor(api, { credentials, site = "http://127.0.0.1:8000", initScript } = {}) {
+async function doctor(api, { credentials, site = "http://127.0.0.1:8000", initScript, config = {} } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (initScript) await page.addInitScript(initScript);
   await page.goto(`${site}/tests/e2e/pages/tab.html?api=${encodeURIComponent(api)}`);
   await page.waitForFunction(() => window.ready === true);
-  await page.evaluate(() => window.makeClient({ crossTab: false }));
+  await page.evaluate((c) => window.makeClient({ crossTab: false, ...c }), config);
   const report = await page.evaluate((c) => window.auth.doctor(c ? { credentials: c } : undefined), credentials);
   const after = await page.evaluate(async () => ({
     authenticated: window.auth.isAuthenticated,
@@ -193,3 +194,20 @@ test("a refresh cookie narrowed to the refresh URL: sign-in, refresh and calls w
   await context.close();
 });
 
+
+test("SessionAuthentication first: a refused token is a 403, noted as information naming the class order", async () => {
+  const { report, codes } = await doctor("http://127.0.0.1:8011");
+  assert.deepEqual(codes, ["cors_ok", "refused_token_403"]);
+  assert.equal(report.ok, true);
+  assert.equal(report.findings[1].level, "info");
+  assert.match(report.findings[1].fix, /DEFAULT_AUTHENTICATION_CLASSES/);
+});
+
+test("AUTH_HEADER_TYPES = (\"JWT\",): the Bearer scheme is ignored (an error naming the setting); authScheme \"JWT\" is clean", async () => {
+  const bearer = await doctor("http://127.0.0.1:8012");
+  assert.deepEqual(bearer.codes, ["cors_ok", "auth_scheme_ignored"]);
+  assert.equal(bearer.report.ok, false);
+  assert.match(bearer.report.findings[1].fix, /AUTH_HEADER_TYPES/);
+  const jwt = await doctor("http://127.0.0.1:8012", { config: { authScheme: "JWT" } });
+  assert.deepEqual(jwt.codes, ["cors_ok"]);
+});

@@ -1,9 +1,9 @@
-// The cookie mechanics of src/platform/net.js, in Node with a fake document and location (the
+// The cookie mechanics of crates/web/src/net.js, in Node with a fake document and location (the
 // browser suites run on http pages, where `Secure` cannot be seen). Run by scripts/test.sh;
 // by hand: node --test tests/snippets/
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { mintCookie, readCookie } from "../../src/platform/net.js";
+import { mintCookie, readCookie } from "../../crates/web/src/net.js";
 
 let writes;
 /** A page at `protocol//hostname` whose cookie jar holds `cookies` ("a=1; b=2"). */

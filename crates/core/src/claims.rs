@@ -1,0 +1,467 @@
+//! JWT payload → the two claims the SDK needs: `exp` and `iat` (seconds since the epoch).
+//!
+//! The signature is not checked: the SDK is not the audience of the token, the server is. The
+//! claims only tell the SDK *when* to refresh. Decoding is total: every input gives `Ok` or
+//! `Err`, never a panic, and the work is bounded by [`MAX_TOKEN_LEN`].
+
+use alloc::vec::Vec;
+
+/// Tokens longer than this are refused (a real access token is a few hundred bytes; a header
+/// of this size is already past what most servers accept).
+pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Largest accepted time claim: year 5138. Keeps `secs * 1000` far from overflow.
+const MAX_SECS: u64 = 100_000_000_000;
+
+/// base64url (RFC 4648 §5), padding optional: JWTs omit it, some encoders keep it.
+///
+/// Hand-written rather than the `base64` crate: this one function is all the SDK needs, and
+/// the crate's engine cost about 1.5 KB gzipped in the npm build (see README, "Size").
+fn base64url_decode(mut text: &[u8]) -> Option<Vec<u8>> {
+    // Bytes, not chars, throughout: char patterns pull in UTF-8 searchers (~1 KB of wasm).
+    while let [rest @ .., b'='] = text {
+        text = rest;
+    }
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in text {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // Leftover bits must be zero (a canonical encoding).
+    (acc == 0).then_some(out)
+}
+
+/// The time claims of an access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Claims {
+    /// `exp`: expiry, seconds since the epoch, by the server's clock.
+    pub exp: Option<u64>,
+    /// `iat`: issue time, seconds since the epoch, by the server's clock.
+    pub iat: Option<u64>,
+}
+
+impl Claims {
+    /// The token's lifetime as the server set it (`exp − iat`), in ms, when both are known.
+    pub fn lifetime_ms(&self) -> Option<u64> {
+        match (self.exp, self.iat) {
+            (Some(exp), Some(iat)) => Some(exp.saturating_sub(iat) * 1000),
+            _ => None,
+        }
+    }
+}
+
+/// Why a token could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimsError {
+    /// Empty, longer than [`MAX_TOKEN_LEN`], or not three dot-separated parts.
+    NotAJwt,
+    /// The payload is not base64url.
+    BadBase64,
+    /// The payload is not a JSON object.
+    BadJson,
+    /// `exp` or `iat` is present but not a non-negative number in range.
+    BadTimeClaim,
+}
+
+/// Reads `exp` and `iat` from a compact JWT (`header.payload.signature`).
+///
+/// # Errors
+/// [`ClaimsError`] when the token is not a JWT, its payload is not base64url JSON, or a time
+/// claim is not a sensible number.
+pub fn decode(token: &str) -> Result<Claims, ClaimsError> {
+    if token.is_empty() || token.len() > MAX_TOKEN_LEN {
+        return Err(ClaimsError::NotAJwt);
+    }
+    let mut parts = token.as_bytes().split(|b| *b == b'.');
+    let (Some(header), Some(payload), Some(_sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ClaimsError::NotAJwt);
+    };
+    if header.is_empty() || payload.is_empty() {
+        return Err(ClaimsError::NotAJwt);
+    }
+    let json = base64url_decode(payload).ok_or(ClaimsError::BadBase64)?;
+    scan_time_claims(&json)
+}
+
+/// Finds the top-level numeric `exp` and `iat` members of a JSON object.
+fn scan_time_claims(json: &[u8]) -> Result<Claims, ClaimsError> {
+    let mut p = Parser { s: json, i: 0 };
+    let mut claims = Claims::default();
+    p.ws();
+    p.eat(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            p.ws();
+            let key = p.string()?;
+            p.ws();
+            p.eat(b':')?;
+            p.ws();
+            let slot = match key.as_slice() {
+                b"exp" => Some(&mut claims.exp),
+                b"iat" => Some(&mut claims.iat),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => *slot = Some(p.time_number()?),
+                None => p.skip_value(0)?,
+            }
+            p.ws();
+            match p.next() {
+                Some(b',') => continue,
+                Some(b'}') => break,
+                _ => return Err(ClaimsError::BadJson),
+            }
+        }
+    }
+    p.ws();
+    if p.i != json.len() {
+        return Err(ClaimsError::BadJson);
+    }
+    Ok(claims)
+}
+
+/// Nesting deeper than this is refused (a JWT payload is flat).
+const MAX_DEPTH: u32 = 32;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek();
+        if c.is_some() {
+            self.i += 1;
+        }
+        c
+    }
+
+    fn eat(&mut self, want: u8) -> Result<(), ClaimsError> {
+        if self.next() == Some(want) {
+            Ok(())
+        } else {
+            Err(ClaimsError::BadJson)
+        }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    /// A string's raw bytes (escapes kept as written: the keys we look for have none).
+    fn string(&mut self) -> Result<Vec<u8>, ClaimsError> {
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            match self.next() {
+                None => return Err(ClaimsError::BadJson),
+                Some(b'"') => return Ok(self.s[start..self.i - 1].to_vec()),
+                Some(b'\\') => {
+                    if self.next().is_none() {
+                        return Err(ClaimsError::BadJson);
+                    }
+                }
+                Some(c) if c < 0x20 => return Err(ClaimsError::BadJson),
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// A JSON number used as a time in seconds: a non-negative integer, optionally with a
+    /// fraction (dropped) or an exponent (refused: no issuer writes times that way).
+    fn time_number(&mut self) -> Result<u64, ClaimsError> {
+        let mut value: u64 = 0;
+        let mut digits = 0;
+        while let Some(c @ b'0'..=b'9') = self.peek() {
+            self.i += 1;
+            digits += 1;
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                .ok_or(ClaimsError::BadTimeClaim)?;
+        }
+        if digits == 0 {
+            return Err(ClaimsError::BadTimeClaim);
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            let mut frac = 0;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.i += 1;
+                frac += 1;
+            }
+            if frac == 0 {
+                return Err(ClaimsError::BadJson);
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) || value > MAX_SECS {
+            return Err(ClaimsError::BadTimeClaim);
+        }
+        Ok(value)
+    }
+
+    /// Skips any JSON value.
+    fn skip_value(&mut self, depth: u32) -> Result<(), ClaimsError> {
+        if depth > MAX_DEPTH {
+            return Err(ClaimsError::BadJson);
+        }
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(open @ (b'{' | b'[')) => {
+                self.i += 1;
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.ws();
+                if self.peek() == Some(close) {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    if open == b'{' {
+                        self.string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                        self.ws();
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => continue,
+                        Some(c) if c == close => return Ok(()),
+                        _ => return Err(ClaimsError::BadJson),
+                    }
+                }
+            }
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.i;
+                while matches!(
+                    self.peek(),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.i += 1;
+                }
+                if self.i == start {
+                    Err(ClaimsError::BadJson)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(ClaimsError::BadJson),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), ClaimsError> {
+        if self.s.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(ClaimsError::BadJson)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::{String, ToString};
+    use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    use proptest::prelude::*;
+
+    fn jwt(payload: &str) -> String {
+        let mut t = String::from("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.");
+        t.push_str(&URL_SAFE_NO_PAD.encode(payload));
+        t.push_str(".c2ln");
+        t
+    }
+
+    #[test]
+    fn reads_a_simplejwt_access_token() {
+        // A real token from the reference backend (config c, 3 s lifetime).
+        let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzk1Nzk1OTg3LCJpYXQiOjE3OTU3OTU5ODQsImp0aSI6ImZlYjJlOGJmNzZjMTRkYTg5ZDk0YWQyODVkYjQxMDk5IiwidXNlcl9pZCI6IjEifQ.S";
+        let c = decode(t).unwrap();
+        assert_eq!(c.exp, Some(1_795_795_987));
+        assert_eq!(c.iat, Some(1_795_795_984));
+        assert_eq!(c.lifetime_ms(), Some(3000));
+    }
+
+    #[test]
+    fn padded_and_unpadded_payloads_agree() {
+        let body = r#"{"exp":1700000300,"iat":1700000000}"#;
+        let unpadded = jwt(body);
+        let mut padded = String::from("h.");
+        padded.push_str(&URL_SAFE.encode(body));
+        padded.push_str(".s");
+        assert_eq!(decode(&unpadded), decode(&padded));
+        assert_eq!(decode(&unpadded).unwrap().exp, Some(1_700_000_300));
+    }
+
+    #[test]
+    fn nested_values_and_whitespace_are_skipped() {
+        let c = decode(&jwt(
+            r#" { "a" : [1, {"exp": 5}, "x\"y"], "n": null, "t": true, "f": -1.5e3, "exp" : 1700000300.75 } "#,
+        ))
+        .unwrap();
+        assert_eq!(c.exp, Some(1_700_000_300));
+        assert_eq!(c.iat, None);
+        assert_eq!(c.lifetime_ms(), None);
+    }
+
+    #[test]
+    fn missing_time_claims_are_none_not_errors() {
+        assert_eq!(decode(&jwt("{}")).unwrap(), Claims::default());
+        assert_eq!(decode(&jwt(r#"{"sub":"1"}"#)).unwrap(), Claims::default());
+    }
+
+    #[test]
+    fn malformed_tokens_are_errors() {
+        let cases: &[(&str, ClaimsError)] = &[
+            ("", ClaimsError::NotAJwt),
+            ("abc", ClaimsError::NotAJwt),
+            ("a.b", ClaimsError::NotAJwt),
+            ("a.b.c.d", ClaimsError::NotAJwt),
+            (".e30.", ClaimsError::NotAJwt),
+            ("h..s", ClaimsError::NotAJwt),
+            ("h.!!!.s", ClaimsError::BadBase64),
+            ("h.e30xx.s", ClaimsError::BadBase64),
+        ];
+        for (t, want) in cases {
+            assert_eq!(decode(t), Err(*want), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn non_json_payloads_are_errors() {
+        for body in [
+            "not json",
+            "[1,2]",
+            "{",
+            r#"{"exp":1"#,
+            r#"{"exp":1}x"#,
+            r#"{"exp" 1}"#,
+            r#"{exp:1}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":1,}"#,
+        ] {
+            assert_eq!(decode(&jwt(body)), Err(ClaimsError::BadJson), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn bad_time_claims_are_errors() {
+        for body in [
+            r#"{"exp":"1700000000"}"#,
+            r#"{"exp":-1}"#,
+            r#"{"exp":1e9}"#,
+            r#"{"exp":99999999999999999999999}"#,
+            r#"{"iat":100000000001}"#,
+            r#"{"exp":null}"#,
+        ] {
+            assert_eq!(
+                decode(&jwt(body)),
+                Err(ClaimsError::BadTimeClaim),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_and_deep_tokens_are_refused_quickly() {
+        let huge = "a".repeat(MAX_TOKEN_LEN + 1);
+        assert_eq!(decode(&huge), Err(ClaimsError::NotAJwt));
+        let deep = "[".repeat(2000);
+        let mut body = String::from(r#"{"a":"#);
+        body.push_str(&deep);
+        body.push('}');
+        assert_eq!(decode(&jwt(&body)), Err(ClaimsError::BadJson));
+    }
+
+    #[test]
+    fn lifetime_never_underflows() {
+        let c = Claims {
+            exp: Some(10),
+            iat: Some(20),
+        };
+        assert_eq!(c.lifetime_ms(), Some(0));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_any_string(s in ".{0,300}") {
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn never_panics_on_any_payload(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut t = String::from("h.");
+            t.push_str(&URL_SAFE_NO_PAD.encode(&bytes));
+            t.push_str(".s");
+            let _ = decode(&t);
+        }
+
+        #[test]
+        fn base64url_agrees_with_the_base64_crate(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let encoded = URL_SAFE_NO_PAD.encode(&bytes);
+            prop_assert_eq!(base64url_decode(encoded.as_bytes()), Some(bytes.clone()));
+            prop_assert_eq!(base64url_decode(URL_SAFE.encode(&bytes).as_bytes()), Some(bytes));
+        }
+
+        #[test]
+        fn base64url_rejects_what_the_crate_rejects(s in "[A-Za-z0-9_=+/-]{0,40}") {
+            let ours = base64url_decode(s.as_bytes());
+            let strict = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::URL_SAFE,
+                base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+            )
+            .decode(s.trim_end_matches('='));
+            prop_assert_eq!(ours, strict.ok());
+        }
+
+        #[test]
+        fn round_trips_any_time_claims(exp in 0u64..MAX_SECS, iat in 0u64..MAX_SECS) {
+            let mut body = String::from(r#"{"token_type":"access","exp":"#);
+            body.push_str(&exp.to_string());
+            body.push_str(r#","iat":"#);
+            body.push_str(&iat.to_string());
+            body.push('}');
+            let c = decode(&jwt(&body)).unwrap();
+            prop_assert_eq!(c.exp, Some(exp));
+            prop_assert_eq!(c.iat, Some(iat));
+        }
+    }
+}

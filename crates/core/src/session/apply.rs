@@ -1,0 +1,221 @@
+//! Applying what happened: a session signed in, refreshed, refused or logged out, and the
+//! waiters of the job that did it settled. Only the current job's results get here: a
+//! superseded job's never do (see `jobs`).
+
+use super::event::{Action, Outcome};
+use super::jobs::{signed_out, JobKind, Lookup};
+use super::ops::{On, Want};
+use super::{Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord};
+use crate::error::AuthError;
+use crate::logout::LogoutOutcome;
+use crate::outcome::Grant;
+
+impl<U: Clone> Machine<U> {
+    /// `record` (machine time) becomes the current token, one generation newer, for `user`;
+    /// `after_401_at`: when a refresh that a 401 asked for brought it.
+    pub(super) fn sign_in(
+        &mut self,
+        record: TokenRecord,
+        user: Option<U>,
+        after_401_at: Option<Ms>,
+    ) {
+        if self.logout_pending() {
+            // The cookies now belong to this session: the old one's logout has nothing left
+            // to clear in this browser.
+            self.actions.push_back(Action::ForgetLogout);
+        }
+        self.gen += 1;
+        self.jar = Some(record.clone());
+        self.orphaned = false;
+        self.backoff.reset();
+        self.phase = Phase::SignedIn {
+            token: Token {
+                value: record.value,
+                gen: self.gen,
+                expires_at: record.expires_at,
+                lifetime: record.lifetime,
+                after_401_at,
+            },
+            user,
+        };
+    }
+
+    /// A grant just received at `now` (from a login: `from_login`) as a record on the
+    /// machine's clock; its claims feed the timing evidence (see `timing`).
+    pub(super) fn observe(&mut self, grant: &Grant, from_login: bool, now: Ms) -> TokenRecord {
+        let e = self
+            .timing
+            .observe(&grant.claims, grant.expiration_ms, from_login, now);
+        TokenRecord {
+            value: grant.token.clone(),
+            expires_at: e.at,
+            lifetime: e.lifetime,
+        }
+    }
+
+    /// Persists and broadcasts the session (after a login, a refresh or a restore).
+    pub(super) fn share(&mut self, signed_in: bool) {
+        if let Some(snapshot) = self.snapshot() {
+            self.actions.push_back(Action::Persist(snapshot.clone()));
+            self.actions.push_back(Action::Broadcast(Broadcast::Token {
+                snapshot,
+                signed_in,
+            }));
+        }
+    }
+
+    /// Forgets the session: signed out, nothing stored, no refresh planned.
+    pub(super) fn clear(&mut self, logout_unconfirmed: bool) {
+        self.phase = Phase::SignedOut { logout_unconfirmed };
+        self.orphaned = false;
+        self.backoff.reset();
+        self.actions.push_back(Action::ClearStorage);
+    }
+
+    pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+        // The cookies are this session's now: a pending logout any tab remembered (one closed
+        // before the server confirmed it, say) has nothing left to end, and must not end this
+        // one on the next page load.
+        if !self.logout_pending() {
+            self.actions.push_back(Action::ForgetLogout);
+        }
+        self.sign_in(record, user, None);
+        self.share(true);
+        self.emit(EventKind::SignedIn, None);
+        self.end_job_waiters(job, now, &|m, want| match want {
+            Want::Restore => None,
+            _ => m.session_or_failure(want),
+        });
+    }
+
+    pub(super) fn login_failed(&mut self, job: u32, mut e: AuthError, now: Ms) {
+        if self.awaited_for(job, Want::SignUp) {
+            e.message = "the account was created, but signing in with the same credentials \
+                         failed (pass them as signUp(fields, { credentials }))"
+                .into();
+        }
+        self.end_job_waiters(job, now, &|_, want| match want {
+            Want::Restore => None,
+            _ => Some(Outcome::Failed(e.clone())),
+        });
+        self.end_orphaned();
+    }
+
+    /// A sign-in job ended without signing in. If a login it superseded had succeeded, the
+    /// cookies belong to a session no call asks for: it is ended, here and at the server (its
+    /// token is the Bearer).
+    pub(super) fn end_orphaned(&mut self) {
+        if core::mem::take(&mut self.orphaned) {
+            self.end_locally(true);
+            self.push_job(JobKind::logout());
+        }
+    }
+
+    pub(super) fn refreshed(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+        let was = self.state();
+        let user = user.or_else(|| self.user().cloned());
+        let after_401 = self.awaited_for(job, Want::Retry);
+        self.sign_in(record, user, after_401.then_some(now));
+        self.share(false);
+        if was == State::SignedIn {
+            self.emit(EventKind::Refreshed, None);
+        } else {
+            self.emit(EventKind::SignedIn, Some("restored"));
+        }
+        self.end_job_waiters(job, now, &|m, want| m.session_or_failure(want));
+    }
+
+    pub(super) fn refresh_failed(&mut self, job: u32, failure: Failure, e: AuthError, now: Ms) {
+        match failure {
+            Failure::Transient => {
+                // The session is kept, or stays undecided: try again later.
+                self.backoff.failed(now);
+                if let Phase::Unknown { unreachable } = &mut self.phase {
+                    *unreachable = Some(e.clone());
+                }
+            }
+            Failure::Rejected => {
+                let was = self.state();
+                // Nobody asked (a retry of this machine's own, or a restore() that gave up
+                // waiting): the app hears it from an event.
+                let unasked = !self.awaited_for(job, Want::Restore);
+                self.jar = None;
+                self.clear(false);
+                if was == State::SignedIn {
+                    self.actions
+                        .push_back(Action::Broadcast(super::Broadcast::Expired));
+                    self.emit(EventKind::Expired, Some("refresh_rejected"));
+                } else if was == State::Unknown && unasked {
+                    self.emit(EventKind::SignedOut, Some("no_session"));
+                }
+            }
+        }
+        self.end_job_waiters(job, now, &|_, want| match (want, failure) {
+            (Want::Restore, Failure::Rejected) => Some(Outcome::NoSession),
+            _ => Some(Outcome::Failed(e.clone())),
+        });
+    }
+
+    pub(super) fn logged_out(&mut self, job: u32, outcome: LogoutOutcome, now: Ms) {
+        // Cleared, or to be cleared by the pending logout.
+        self.orphaned = false;
+        if outcome.cookies_cleared {
+            self.jar = None;
+            if self.logout_pending() {
+                self.phase = Phase::SignedOut {
+                    logout_unconfirmed: false,
+                };
+                self.actions.push_back(Action::ForgetLogout);
+            }
+        }
+        self.end_job_waiters(job, now, &|_, want| match want {
+            Want::Logout => Some(Outcome::LoggedOut(outcome.clone())),
+            _ => Some(Outcome::NoSession),
+        });
+    }
+
+    /// The user look-up of a session that had none answered.
+    pub(super) fn lookup_answered(
+        &mut self,
+        lookup: Lookup,
+        reply: Result<Reply<U>, AuthError>,
+        now: Ms,
+    ) {
+        let user = reply
+            .ok()
+            .filter(|r| (200..300).contains(&r.status))
+            .and_then(|r| r.user);
+        let current = self.token().is_some_and(|t| t.gen == lookup.gen);
+        if let (true, Some(u), Phase::SignedIn { user: slot, .. }) =
+            (current, user, &mut self.phase)
+        {
+            *slot = Some(u);
+            if let Some(s) = self.snapshot() {
+                self.actions.push_back(Action::Persist(s));
+            }
+        }
+        // Another session meanwhile: ask again of that one.
+        self.end_waiters(On::Lookup(lookup.req), now, &|m, _| {
+            current.then(|| m.snapshot().map_or(Outcome::NoSession, Outcome::Session))
+        });
+    }
+
+    /// A `Session` for the app, or why there is none.
+    pub(super) fn session_or_failure(&self, want: Want) -> Option<Outcome<U>> {
+        Some(match self.snapshot() {
+            Some(s) if want == Want::SignUp => Outcome::SignedUp(Some(s)),
+            Some(s) => Outcome::Session(s),
+            None if want == Want::Restore => Outcome::NoSession,
+            None => Outcome::Failed(signed_out()),
+        })
+    }
+
+    pub(super) fn end_job_waiters(
+        &mut self,
+        job: u32,
+        now: Ms,
+        outcome: &dyn Fn(&Self, Want) -> Option<Outcome<U>>,
+    ) {
+        self.end_waiters(On::Job(job), now, outcome);
+    }
+}

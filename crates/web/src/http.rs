@@ -1,0 +1,564 @@
+//! fetch, in one place: credentials, headers, the timeout and the caller's `AbortSignal`
+//! (mechanics in net.js, one import per request), and the few body facts the core needs.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Response};
+
+use super::{get, set};
+use tokenward_core::error::{AuthError, ErrorCode};
+use tokenward_core::reply::{Body, Member};
+use tokenward_core::secret::Secret;
+use tokenward_core::session::Delay;
+
+#[wasm_bindgen(module = "/src/net.js")]
+extern "C" {
+    /// See net.js.
+    #[wasm_bindgen(js_name = prepare)]
+    fn js_prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Outcome;
+    /// See net.js.
+    pub type Resolver;
+    /// See net.js.
+    #[wasm_bindgen(js_name = resolver)]
+    pub fn resolver(base: &str) -> Resolver;
+    /// See net.js.
+    #[wasm_bindgen(js_name = readCookie)]
+    fn js_read_cookie(name: &str) -> Option<String>;
+    /// See net.js.
+    #[wasm_bindgen(js_name = mintCookie)]
+    fn js_mint_cookie(name: &str, api_url: &str) -> bool;
+    /// See net.js.
+    #[wasm_bindgen(js_name = send)]
+    #[allow(clippy::too_many_arguments)]
+    fn js_send(
+        input: &JsValue,
+        init: &JsValue,
+        include: bool,
+        bearer: &JsValue,
+        headers: &Array,
+        timeout_ms: f64,
+        signal: Option<&AbortSignal>,
+        read: bool,
+    ) -> Promise;
+
+    /// See net.js.
+    #[wasm_bindgen(js_name = sendFetch)]
+    #[allow(clippy::too_many_arguments)]
+    fn js_send_fetch(
+        prepared: &JsValue,
+        include: bool,
+        bearer: &JsValue,
+        headers: &Array,
+        timeout_ms: f64,
+        consult: &Array,
+        answer: &JsValue,
+        gen: &JsValue,
+    ) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = passThrough)]
+    fn js_pass_through(input: &JsValue, init: &JsValue, prepared: &JsValue) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = abortable)]
+    fn js_abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise;
+    /// See net.js.
+    #[wasm_bindgen(js_name = bodyCode)]
+    fn js_body_code(response: &Response) -> Promise;
+
+    /// What net.js answers: `prepare`'s and `send`'s results (or failures) in one shape, read
+    /// through getters (no property name crosses as a string).
+    type Outcome;
+    #[wasm_bindgen(method, getter)]
+    fn error(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn request(this: &Outcome) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn origin(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn path(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn method(this: &Outcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &Outcome) -> Option<AbortSignal>;
+    #[wasm_bindgen(method, getter)]
+    fn authorization(this: &Outcome) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn credentials(this: &Outcome) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn timeout(this: &Outcome) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn reason(this: &Outcome) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Outcome) -> Option<u16>;
+    #[wasm_bindgen(method, getter)]
+    fn response(this: &Outcome) -> Response;
+    #[wasm_bindgen(method, getter)]
+    fn json(this: &Outcome) -> JsValue;
+}
+
+/// A caller's `fetch(input, init)`, with what the SDK decides on.
+pub struct Prepared {
+    /// net.js's object it was read from (handed back with an answer, see [`send_fetch`]).
+    pub js: JsValue,
+    /// What net.js sends: the absolute URL, or a `Request` (sent as a copy, so that it stays
+    /// usable for a retry).
+    pub request: JsValue,
+    /// The origin of its URL.
+    pub origin: String,
+    /// Its URL without query and fragment.
+    pub path: String,
+    /// Its method.
+    pub method: String,
+    /// Its `AbortSignal`.
+    pub signal: Option<AbortSignal>,
+    /// Whether it carries its own `Authorization` header.
+    pub authorization: bool,
+    /// Whether the caller chose `credentials` (in `init`, or by passing a `Request`).
+    pub credentials: bool,
+    /// `init.timeoutMs`, when given (0: none).
+    pub timeout: Option<u64>,
+}
+
+/// Why `auth.fetch` has no `Response` for the caller: the SDK's error, or the caller's
+/// `AbortSignal` (rejected with its `reason`, as `fetch` does).
+pub enum Failed {
+    /// The SDK's own failure (`timeout`, `network`, `config`, ...).
+    Auth(AuthError),
+    /// The caller aborted: the signal's reason.
+    Aborted(JsValue),
+}
+
+impl Failed {
+    /// The rejection value: the `AuthError`, or the caller's abort reason as it is.
+    pub fn into_js(self) -> JsValue {
+        match self {
+            Failed::Auth(e) => crate::error::to_js(&e),
+            Failed::Aborted(reason) => reason,
+        }
+    }
+}
+
+impl From<AuthError> for Failed {
+    fn from(e: AuthError) -> Failed {
+        Failed::Auth(e)
+    }
+}
+
+/// Builds the caller's request, relative URLs resolved by `urls` (a [`resolver`] of the
+/// client's base URL).
+///
+/// # Errors
+/// `config` with the browser's reason.
+pub fn prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Result<Prepared, AuthError> {
+    let p = js_prepare(input, init, urls);
+    failure(&p)?;
+    Ok(Prepared::read(p.into()))
+}
+
+impl Prepared {
+    /// Reads net.js's prepared object (from [`prepare`], or handed back by an answer).
+    pub fn read(js: JsValue) -> Prepared {
+        let p: &Outcome = js.unchecked_ref();
+        Prepared {
+            request: p.request(),
+            origin: p.origin().unwrap_or_default(),
+            path: p.path().unwrap_or_default(),
+            method: p.method().unwrap_or_default(),
+            signal: p.signal(),
+            authorization: p.authorization(),
+            credentials: p.credentials(),
+            timeout: p.timeout().map(|t| t as u64),
+            js,
+        }
+    }
+}
+
+/// The `AuthError` of a failed net.js result.
+fn failure(result: &Outcome) -> Result<(), AuthError> {
+    let error = result.error();
+    let (code, message) = match error.as_deref() {
+        None => return Ok(()),
+        Some("timeout") => (ErrorCode::Timeout, "the request timed out (timeoutMs)"),
+        Some("aborted") => (
+            ErrorCode::Aborted,
+            "the request was aborted by its AbortSignal",
+        ),
+        Some("invalid") => {
+            return Err(AuthError {
+                code: ErrorCode::Config,
+                message: result.message().unwrap_or_default().into(),
+                ..AuthError::new(ErrorCode::Config, "")
+            })
+        }
+        Some(_) => (
+            ErrorCode::Network,
+            "the request failed: server unreachable or blocked by CORS",
+        ),
+    };
+    Err(AuthError::new(code, message))
+}
+
+/// The failure of an `auth.fetch` result: the caller's abort with its reason, else as
+/// [`failure`].
+fn fetch_failure(result: &Outcome) -> Result<(), Failed> {
+    if result.error().as_deref() == Some("aborted") {
+        return Err(Failed::Aborted(result.reason()));
+    }
+    Ok(failure(result)?)
+}
+
+/// One request through net.js: the result object (failures included).
+async fn send_raw(
+    input: &JsValue,
+    init: &JsValue,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    signal: Option<&AbortSignal>,
+    read: bool,
+) -> Outcome {
+    let promise = js_send(
+        input,
+        init,
+        include,
+        &extra.bearer,
+        &extra.pairs(),
+        f64::from(timeout.get()),
+        signal,
+        read,
+    );
+    // net.js resolves to an object, never rejects; anything else is a network failure.
+    match JsFuture::from(promise).await {
+        Ok(v) if v.is_object() => v.unchecked_into(),
+        _ => {
+            let failed = Object::new();
+            set(&failed, "error", &JsValue::from_str("network"));
+            failed.unchecked_into()
+        }
+    }
+}
+
+/// One of the SDK's own requests through net.js: the result object, or the `AuthError` of its
+/// failure.
+async fn send(
+    input: &JsValue,
+    init: &JsValue,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    read: bool,
+) -> Result<Outcome, AuthError> {
+    let result = send_raw(input, init, include, extra, timeout, None, read).await;
+    failure(&result)?;
+    Ok(result)
+}
+
+/// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
+/// when `include`), under `timeout` (0: none) and the request's own signal. The response body
+/// is left to the caller (and to its signal).
+///
+/// # Errors
+/// The caller's abort; `timeout`, `network`, or `config` when the request cannot be copied
+/// (a body already read) or a header is invalid.
+pub async fn send_request(
+    req: &Prepared,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+) -> Result<Response, Failed> {
+    let result = send_raw(
+        &req.request,
+        &JsValue::UNDEFINED,
+        include,
+        extra,
+        timeout,
+        req.signal.as_ref(),
+        false,
+    )
+    .await;
+    fetch_failure(&result)?;
+    Ok(result.response())
+}
+
+/// `auth.fetch`'s request, sent at once: a copy of `req` with `extra` headers (and
+/// `credentials: "include"` when `include`), under `timeout` (0: none) and the request's own
+/// signal. The promise resolves to the `Response` itself, unless it failed or answered a
+/// status of `consult` (a JS array of numbers, see [`statuses`]); then `answer(result, req.js,
+/// include, gen)` is called and its promise taken (see [`answered`]).
+#[allow(clippy::too_many_arguments)]
+pub fn send_fetch(
+    req: &Prepared,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    consult: &Array,
+    answer: &JsValue,
+    gen: Option<u64>,
+) -> Promise {
+    let gen = gen.map_or(JsValue::UNDEFINED, |g| JsValue::from_f64(g as f64));
+    js_send_fetch(
+        &req.js,
+        include,
+        &extra.bearer,
+        &extra.pairs(),
+        f64::from(timeout.get()),
+        consult,
+        answer,
+        &gen,
+    )
+}
+
+/// `list` as a JS array of numbers (for [`send_fetch`]; made once, not per call).
+pub fn statuses(list: &[u16]) -> Array {
+    list.iter().map(|s| JsValue::from(*s)).collect()
+}
+
+/// A request that is not the SDK's to authorise, handed to `fetch` as the caller made it (see
+/// net.js): no header, no timeout, no change of credentials.
+pub fn pass_through(input: &JsValue, init: &JsValue, req: &Prepared) -> Promise {
+    js_pass_through(input, init, &req.js)
+}
+
+/// `promise`, or the caller's abort (rejected with the signal's reason) as soon as it comes.
+pub fn abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise {
+    js_abortable(promise, signal)
+}
+
+/// The `code` member of `response`'s JSON body (read from a copy), if any.
+pub async fn body_code(response: &Response) -> Option<String> {
+    JsFuture::from(js_body_code(response))
+        .await
+        .ok()
+        .and_then(|c| c.as_string())
+}
+
+/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or why there
+/// is none.
+///
+/// # Errors
+/// The caller's abort; `timeout`, `network`, or `config`.
+pub fn answered(result: &JsValue) -> Result<Response, Failed> {
+    let result: &Outcome = result.unchecked_ref();
+    fetch_failure(result)?;
+    Ok(result.response())
+}
+
+/// `url` resolved against `base`, as an absolute href.
+pub fn resolve(url: &str, base: &str) -> Option<String> {
+    web_sys::Url::new_with_base(url, base)
+        .ok()
+        .map(|u| u.href())
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| u.origin())
+}
+
+/// `scheme://host[:port]/path` of an absolute URL: the URL without query and fragment.
+pub fn without_query(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| {
+        let mut s = u.origin();
+        s.push_str(&u.pathname());
+        s
+    })
+}
+
+/// The value of a readable cookie of this document (for the CSRF header).
+pub fn read_cookie(name: &str) -> Option<String> {
+    js_read_cookie(name)
+}
+
+/// Mints a CSRF cookie the API will receive, for Django's double-submit check; whether one is
+/// now readable (false when this page cannot set a cookie that reaches the API's host).
+///
+/// The machine asks for it only when Django said the CSRF cookie is not set and no refresh
+/// cookie is left to obtain a Bearer: dj-rest-auth sets no `csrftoken` cookie, and Django
+/// accepts any well-formed token whose cookie and header match (plus a trusted Origin). A
+/// cookie reaches the API when both share the host, or via a parent domain of both. An
+/// existing cookie of that name is never replaced. The mechanics (random value,
+/// `document.cookie`, `Secure` on https, the domain walk) are in net.js.
+pub fn mint_csrf_cookie(name: &str, api_url: &str) -> bool {
+    js_mint_cookie(name, api_url)
+}
+
+/// Whether a method is unsafe (changes state), i.e. CSRF-checked by Django.
+pub fn is_unsafe(method: &str) -> bool {
+    !matches!(
+        method.to_ascii_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "TRACE"
+    )
+}
+
+/// Headers every SDK request may carry.
+pub struct Extra<'a> {
+    /// The `Authorization` header's value (`Bearer …`), or `undefined`: see [`bearer`].
+    pub bearer: JsValue,
+    /// (header, value) of the CSRF token.
+    pub csrf: Option<(&'a str, String)>,
+}
+
+impl Extra<'_> {
+    /// The headers besides `Authorization`, as net.js takes them: `[name, value, …]`.
+    fn pairs(&self) -> Array {
+        let pairs = Array::new();
+        if let Some((name, value)) = &self.csrf {
+            pairs.push(&JsValue::from_str(name));
+            pairs.push(&JsValue::from_str(value));
+        }
+        pairs
+    }
+}
+
+/// `<scheme> <token>` (`Bearer …` by default, `authScheme`) as a JS string, for [`Extra`];
+/// `undefined` without a token.
+pub fn bearer(scheme: &str, token: Option<&Secret>) -> JsValue {
+    token.map_or(JsValue::UNDEFINED, |t| {
+        let mut v = String::with_capacity(scheme.len() + t.expose().len() + 1);
+        v.push_str(scheme);
+        v.push(' ');
+        v.push_str(t.expose());
+        JsValue::from_str(&v)
+    })
+}
+
+/// A reply to one of the SDK's own calls: status, the parsed body (or `undefined`), its facts.
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `JSON.parse` of the body, or `undefined` when it was not JSON.
+    pub json: JsValue,
+}
+
+/// The body of one of the SDK's own requests.
+pub enum Sent<'a> {
+    /// None (`GET`).
+    None,
+    /// JSON text.
+    Json(&'a str),
+    /// The app's `FormData`: the browser sends it as multipart with its boundary.
+    Form(&'a JsValue),
+}
+
+/// Sends one of the SDK's own requests with `credentials: "include"`, its body and the given
+/// headers, and reads the whole reply under the same timeout.
+///
+/// # Errors
+/// `network`, `timeout`.
+pub async fn call(
+    method: &str,
+    url: &str,
+    body: &Sent<'_>,
+    extra: &Extra<'_>,
+    timeout: Delay,
+) -> Result<Reply, AuthError> {
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(method));
+    let headers = Object::new();
+    set(&headers, "Accept", &JsValue::from_str("application/json"));
+    match body {
+        Sent::None => {}
+        Sent::Json(b) => {
+            let json = JsValue::from_str("application/json");
+            set(&headers, "Content-Type", &json);
+            set(&init, "body", &JsValue::from_str(b));
+        }
+        Sent::Form(f) => set(&init, "body", f),
+    }
+    set(&init, "headers", &headers);
+    let result = send(&JsValue::from_str(url), &init, true, extra, timeout, true).await?;
+    Ok(Reply {
+        status: result.status().unwrap_or(0),
+        json: result.json(),
+    })
+}
+
+/// A `GET` of `url` for `doctor()` without cookies (so that only `extra`'s header can
+/// authenticate it): the reply.
+///
+/// # Errors
+/// `network`, `timeout`.
+pub async fn probe_reply(url: &str, extra: &Extra<'_>, timeout: Delay) -> Result<Reply, AuthError> {
+    let init = Object::new();
+    set(&init, "credentials", &JsValue::from_str("omit"));
+    let headers = Object::new();
+    set(&headers, "Accept", &JsValue::from_str("application/json"));
+    set(&init, "headers", &headers);
+    let result = send(&JsValue::from_str(url), &init, false, extra, timeout, true).await?;
+    Ok(Reply {
+        status: result.status().unwrap_or(0),
+        json: result.json(),
+    })
+}
+
+/// A `GET` of `url` for `doctor()`: `include` credentials, or `omit` them, or an opaque
+/// `no-cors` request. Resolves to the status (0 for an opaque answer).
+///
+/// # Errors
+/// `network` / `timeout` when the browser got (or may read) no answer.
+pub async fn probe(
+    url: &str,
+    include: bool,
+    no_cors: bool,
+    timeout: Delay,
+) -> Result<u16, AuthError> {
+    let init = Object::new();
+    set(
+        &init,
+        "credentials",
+        &JsValue::from_str(if include { "include" } else { "omit" }),
+    );
+    if no_cors {
+        set(&init, "mode", &JsValue::from_str("no-cors"));
+    }
+    let none = Extra {
+        bearer: JsValue::UNDEFINED,
+        csrf: None,
+    };
+    let result = send(&JsValue::from_str(url), &init, false, &none, timeout, false).await?;
+    Ok(result.status().unwrap_or(0))
+}
+
+/// A parsed body, read through `Reflect`.
+pub struct JsBody<'a>(pub &'a JsValue);
+
+impl Body for JsBody<'_> {
+    fn is_json(&self) -> bool {
+        !self.0.is_undefined()
+    }
+
+    fn is_object(&self) -> bool {
+        self.0.is_object() && !Array::is_array(self.0)
+    }
+
+    fn member(&self, key: &str) -> Member {
+        let v = get(self.0, key);
+        if let Some(s) = v.as_string() {
+            Member::Text(s)
+        } else if let Some(n) = v.as_f64() {
+            Member::Number(n)
+        } else if let Some(a) = v.dyn_ref::<Array>() {
+            Member::List(a.iter().filter_map(|e| e.as_string()).collect())
+        } else if v.is_undefined() {
+            Member::Missing
+        } else {
+            Member::Other
+        }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        if !self.is_object() {
+            return Vec::new();
+        }
+        Object::keys(self.0.unchecked_ref::<Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
+    }
+}

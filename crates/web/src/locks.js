@@ -1,0 +1,107 @@
+// The cross-tab lock of crates/web/src/locks.rs, one call per acquisition: the Web Locks API, or —
+// where it is missing (plain http pages other than localhost, older browsers, some webviews) or
+// refused (opaque origins) — a lease in localStorage. The promise and callback juggling costs no
+// imports or closures in the .wasm. Nothing here rejects or throws.
+
+// A lease lasts this long unless its holder renews it, which it does every BEAT_MS while it
+// holds it: a page that is gone without letting go (a crash, a killed process) blocks the
+// others for about a second at most. A page that unloads lets go on pagehide.
+const LEASE_MS = 1500;
+const BEAT_MS = 500;
+
+// Acquires the lock `name`: at once when it is free, else after waiting at most `waitMs`.
+// Resolves to { release, waited } (call release() to let the lock go), or to
+// { error: "timeout" }.
+export function acquire(name, waitMs) {
+  const locks = globalThis.navigator && navigator.locks;
+  if (!locks || typeof locks.request !== "function") return lease(name, waitMs);
+  return new Promise((resolve) => {
+    let waited = false;
+    // Held until release() is called; the browser also releases it when the tab closes.
+    const hold = (lock) =>
+      lock ? new Promise((release) => resolve({ release, waited })) : undefined;
+    const fail = () => lease(name, waitMs).then(resolve);
+    const wait = () => {
+      waited = true;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), waitMs);
+      locks
+        .request(name, { signal: controller.signal }, (lock) => {
+          clearTimeout(timer);
+          return hold(lock);
+        })
+        .catch(() => resolve({ error: "timeout" }));
+    };
+    try {
+      locks
+        .request(name, { ifAvailable: true }, (lock) => (lock ? hold(lock) : wait()))
+        .catch(fail);
+    } catch (_) {
+      fail();
+    }
+  });
+}
+
+// The fallback: localStorage[name] = "<owner> <until>", written when free (absent, or its
+// `until` passed), then confirmed after a pause (two tabs writing at once both see the last
+// writer), renewed while held, removed on release and on pagehide. Best effort: storage is not
+// atomic, so a narrow race remains. Without usable storage there is nothing to coordinate
+// with: granted at once.
+function lease(name, waitMs) {
+  let store;
+  try {
+    store = globalThis.localStorage;
+    store.getItem(name);
+  } catch (_) {
+    store = undefined;
+  }
+  if (!store) return Promise.resolve({ release() {}, waited: false });
+  const get = () => {
+    try {
+      return store.getItem(name) || "";
+    } catch (_) {
+      return "";
+    }
+  };
+  const owner = Math.random().toString(36).slice(2);
+  const mine = () => get().split(" ")[0] === owner;
+  const write = () => {
+    try {
+      store.setItem(name, owner + " " + (Date.now() + LEASE_MS));
+    } catch (_) {
+      // storage full or gone: the lease lapses
+    }
+  };
+  const start = Date.now();
+  let waited = false;
+  return new Promise((resolve) => {
+    const hold = () => {
+      const beat = setInterval(() => mine() && write(), BEAT_MS);
+      const release = () => {
+        clearInterval(beat);
+        globalThis.removeEventListener?.("pagehide", release);
+        if (mine()) {
+          try {
+            store.removeItem(name);
+          } catch (_) {
+            // nothing to remove
+          }
+        }
+      };
+      globalThis.addEventListener?.("pagehide", release);
+      resolve({ release, waited });
+    };
+    const later = () => {
+      if (Date.now() - start > waitMs) return resolve({ error: "timeout" });
+      waited = true;
+      setTimeout(attempt, 50);
+    };
+    const attempt = () => {
+      const until = Number(get().split(" ")[1]);
+      if (until > Date.now()) return later();
+      write();
+      setTimeout(() => (mine() ? hold() : later()), 30);
+    };
+    attempt();
+  });
+}
