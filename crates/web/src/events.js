@@ -1,4 +1,8 @@
-// onChange subscribers, for crates/web/src/codec.rs: a JS array of entries, so that subscribing,
+// Events: the SDK's (onChange subscribers, for crates/web/src/codec.rs) and the page's (its
+// state, for crates/web/src/events.rs). One snippet for both: each is a module file the page
+// loads.
+
+// onChange subscribers: a JS array of entries, so that subscribing,
 // unsubscribing and calling them cost one call each from the .wasm (and no closure type).
 
 // Adds `callback` to `list`; returns its unsubscribe function (idempotent). Subscribing the
@@ -27,4 +31,14 @@ export function emit(list, type, user, source, reason) {
     }
   }
   return threw;
+}
+
+// The page's state, in one call: bit 1 visible, bit 2 online.
+// Without a document or navigator (a worker, a server render), both.
+export function pageState() {
+  const doc = globalThis.document;
+  const nav = globalThis.navigator;
+  const visible = !doc || doc.visibilityState !== "hidden";
+  const online = !nav || nav.onLine !== false;
+  return (visible ? 1 : 0) | (online ? 2 : 0);
 }
