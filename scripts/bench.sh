@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark (README, "Benchmark"): builds the release package, then prints one table —
+# The benchmark (docs/benchmarks.md, the README's "Figures"): builds the release package, then prints one table —
 # size (wasm + glue, raw and gzip -9), per-request overhead of auth.fetch, its own CPU per call
 # with fetch stubbed (beside axios with an interceptor and ky with a hook), a 50-request
 # refresh storm (and the same through axios + axios-auth-refresh), init time against supabase

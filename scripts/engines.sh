@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser suite (tests/browser, wasm-bindgen-test) in one engine against the reference
 # backend in each given configuration, and records the passing run in artifacts/engines.json
-# (the README's engines table, scripts/tables.mjs; major versions, so that a browser's
+# (CONTRIBUTING.md's engines table, scripts/tables.mjs; major versions, so that a browser's
 # security update does not change it). The engine's WebDriver capabilities come
 # from tests/engines/ENGINE.json (copied to webdriver.json, where the runner reads them).
 #   scripts/engines.sh chromium|firefox|webkit CONFIG... [-- test-name-filter]

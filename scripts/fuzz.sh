@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 cases=${1:-${FUZZ_CASES:-1000000}}
 echo "fuzz: $cases cases per target"
-time PROPTEST_CASES=$cases cargo test --release --lib core::fuzz -- --test-threads=2
+time PROPTEST_CASES=$cases cargo test --release -p tokenward-core --lib fuzz -- --test-threads=2

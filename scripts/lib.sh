@@ -4,18 +4,18 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 unset RUSTFLAGS # it would override .cargo/config.toml (web_sys_unstable_apis)
 mkdir -p artifacts
 # The npm build's toolchain: a pinned nightly, for -Zbuild-std with -Cpanic=immediate-abort
-# (README, "Size"). Everything else builds on stable.
+# (docs/decisions.md, docs/size.md). Everything else builds on stable.
 # -Zlocation-detail=none and -Zfmt-debug=none drop panic locations and Debug output, which the
 # npm build never prints. Without the reference-types and multivalue target features
 # wasm-bindgen keeps JS values in a JS array instead of an externref table and needs no
-# multi-value shims: 0.8 KB gzipped smaller in all (README, "Size").
+# multi-value shims: 0.8 KB gzipped smaller in all (docs/decisions.md, docs/size.md).
 NPM_TOOLCHAIN=nightly-2026-05-20
 NPM_RUSTFLAGS="--cfg=web_sys_unstable_apis -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Ctarget-feature=-reference-types,-multivalue"
 # binaryen's passes for the npm .wasm, before the output flag. --low-memory-unused folds
 # constant address offsets into loads and stores; it holds because the linker puts the 1 MiB
 # stack first (it grows down from 0x100000, so the low 1 KiB is touched only by a stack
 # 1023 KiB deep). Flatten + rereloop rebuilds the control flow before two more -Oz rounds.
-# Together 0.5 KB gzipped smaller than -Oz alone (README, "Size").
+# Together 0.5 KB gzipped smaller than -Oz alone (docs/decisions.md, docs/size.md).
 WASM_OPT_FLAGS=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --low-memory-unused -Oz --flatten --rereloop -Oz -Oz)
 

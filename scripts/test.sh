@@ -5,7 +5,7 @@
 # the npm package build → browser tests against the reference backend (Chromium in configs
 # a, b and c; Firefox and WebKit in config c) → end-to-end tests with Playwright (ordering,
 # faults, cross-tab, cross-site, doctor, account calls, demo, Vite, the React / Vue / Svelte /
-# Next.js consumers and the bundlers) → the version matrix (tests/matrix/) → the README's
+# Next.js consumers and the bundlers) → the version matrix (tests/matrix/) → the documents'
 # generated tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,10 +27,10 @@ use tokenward_web::config::Config;
 use tokenward_web::endpoint;
 use tokenward_web::error::to_js;
 use tokenward_web::events::{page_state, Listener};
-use tokenward_web::http;
 use tokenward_web::locks::{self, LockGuard};
 use tokenward_web::storage::Store;
 use tokenward_web::timer::Timeout;
+use tokenward_web::{fetch, http};
 use tokenward_web::{log, reading};
 
 pub(super) struct Inner {
@@ -63,7 +63,7 @@ pub(super) struct Inner {
     /// once per token, not per request (see [`Inner::bearer`]).
     bearer: RefCell<Option<(u64, JsValue)>>,
     /// Resolves `auth.fetch` URLs against `baseUrl` (net.js keeps the ones seen).
-    pub(super) urls: http::Resolver,
+    pub(super) urls: fetch::Resolver,
     /// `Inner::answer_fetch` as a JS function, for net.js to call with the answers `auth.fetch`
     /// does not hand over at once (owned by JS: a request in flight keeps it callable after
     /// `free()`, when it answers without a retry).
@@ -93,7 +93,7 @@ impl Inner {
             page: page_state(),
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
-        let urls = http::resolver(&cfg.base);
+        let urls = fetch::resolver(&cfg.base);
         let inner = Rc::new_cyclic(|me: &Weak<Inner>| Inner {
             cfg,
             config,
@@ -117,7 +117,7 @@ impl Inner {
                 let answer =
                     move |result: JsValue, prepared, include, gen: JsValue| match me.upgrade() {
                         Some(inner) => inner.answer_fetch(&result, prepared, include, &gen),
-                        None => match http::answered(&result) {
+                        None => match fetch::answered(&result) {
                             Ok(res) => Promise::resolve(&JsValue::from(res)),
                             Err(e) => Promise::reject(&e.into_js()),
                         },
@@ -125,7 +125,7 @@ impl Inner {
                 Closure::<dyn FnMut(JsValue, JsValue, bool, JsValue) -> Promise>::new(answer)
                     .into_js_value()
             },
-            consulted: http::statuses(&CONSULTED),
+            consulted: fetch::statuses(&CONSULTED),
             me: me.clone(),
         });
         for name in ["visibilitychange", "online", "offline", "pageshow"] {

@@ -28,13 +28,14 @@ use super::client::spawn;
 use super::driver::Inner;
 use tokenward_core::session::{consult, Attempt, Call, Consult, Delay, Gate, Retry};
 use tokenward_web::error::to_js;
-use tokenward_web::http::{self, Extra, Failed, Prepared};
+use tokenward_web::fetch::{self, Failed, Prepared};
+use tokenward_web::http::Extra;
 use tokenward_web::reading;
 
 impl Inner {
     /// `auth.fetch(input, init)`: the promise of the `Response` (or of why there is none).
     pub(super) fn fetch(self: &Rc<Self>, input: &JsValue, init: &JsValue) -> Promise {
-        let req = match http::prepare(input, init, &self.urls) {
+        let req = match fetch::prepare(input, init, &self.urls) {
             Ok(req) => req,
             Err(e) => return Promise::reject(&to_js(&e)),
         };
@@ -43,7 +44,7 @@ impl Inner {
             || req.authorization
         {
             // Not ours to authorise: fetch's, untouched.
-            return http::pass_through(input, init, &req);
+            return fetch::pass_through(input, init, &req);
         }
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
@@ -57,7 +58,7 @@ impl Inner {
         };
         let timeout = self.timeout_of(&req);
         let (consulted, answer) = (&self.consulted, &self.answer);
-        http::send_fetch(&req, include, &extra, timeout, consulted, answer, gen)
+        fetch::send_fetch(&req, include, &extra, timeout, consulted, answer, gen)
     }
 
     /// A request `fetch` sent failed, or was answered with a status of `CONSULTED`: why, or
@@ -70,7 +71,7 @@ impl Inner {
         include: bool,
         gen: &JsValue,
     ) -> Promise {
-        let res = match http::answered(result) {
+        let res = match fetch::answered(result) {
             Ok(res) => res,
             Err(e) => return Promise::reject(&e.into_js()),
         };
@@ -122,7 +123,7 @@ impl Inner {
         loop {
             let status = res.status();
             let code = match consult(status) {
-                Consult::Body => http::body_code(&res).await,
+                Consult::Body => fetch::body_code(&res).await,
                 _ => None,
             };
             let verdict = self
@@ -170,7 +171,7 @@ impl Inner {
     /// The caller's abort.
     async fn wait_for(&self, req: &Prepared, call: Call<JsValue>) -> Result<bool, Failed> {
         let signal = req.signal.as_ref();
-        match JsFuture::from(http::abortable(&self.call(call), signal)).await {
+        match JsFuture::from(fetch::abortable(&self.call(call), signal)).await {
             Ok(_) => Ok(true),
             Err(_) => match signal {
                 Some(s) if s.aborted() => Err(Failed::Aborted(s.reason())),
@@ -192,6 +193,6 @@ impl Inner {
             csrf: self.csrf(&req.method),
         };
         attempt.sending(gen);
-        http::send_request(req, include, &extra, self.timeout_of(req)).await
+        fetch::send_request(req, include, &extra, self.timeout_of(req)).await
     }
 }

@@ -4,7 +4,7 @@
 //   node --test tests/e2e/crosstab.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, hook, counters, resetCounters, REFRESH, sleep } from "./lib.mjs";
+import { launch, openTab, hook, counters, resetCounters, REFRESH } from "./lib.mjs";
 
 const CYCLES = 5;
 const PAGES = 3;
@@ -18,6 +18,26 @@ before(async () => {
 });
 after(() => browser?.close());
 
+/** Waits until `check()` (async) is true, at most `ms`. */
+async function until(check, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every tab holds the same token (adoptions and broadcasts are over). */
+const agree = (pages) =>
+  until(async () => {
+    const tokens = await Promise.all(pages.map((p) => p.evaluate(() => window.auth.accessToken ?? null)));
+    return tokens.every((t) => t !== null && t === tokens[0]);
+  }, "the tabs agree on one token");
+
+/** Every tab is signed in (`true`) or out. */
+const allSignedIn = (pages, yes) =>
+  Promise.all(pages.map((p) => p.waitForFunction((y) => window.auth.isAuthenticated === y, yes)));
+
 /** Fires FETCHES concurrent auth.fetch calls in every page at the moment the tokens expire
  * (as the SDK sees it), CYCLES times. Returns per-cycle refresh counts and all statuses. */
 async function expiryStorms(pages) {
@@ -27,7 +47,7 @@ async function expiryStorms(pages) {
     const expiries = await Promise.all(pages.map((p) => p.evaluate(() => window.auth.expiresAt)));
     const at = Math.max(...expiries.map((e) => e ?? 0));
     const statuses = (await Promise.all(pages.map((p) => p.evaluate(([t, n]) => window.stormAt(t, n), [at, FETCHES])))).flat();
-    await sleep(400); // let every tab settle (adoptions, broadcasts)
+    await agree(pages);
     const c = await counters();
     cycles.push({ refreshes: c[REFRESH] ?? 0, rejected: c[`${REFRESH} 401`] ?? 0, statuses });
   }
@@ -43,7 +63,7 @@ test("tabs share one refresh per expiry, through 5 rotations", async () => {
   const pages = [];
   for (let i = 0; i < PAGES; i++) pages.push(await openTab(context));
   await pages[0].evaluate(() => window.login());
-  await sleep(200);
+  await allSignedIn(pages, true);
   // The login reached every tab.
   for (const p of pages.slice(1)) {
     assert.equal(await p.evaluate(() => window.auth.isAuthenticated), true);
@@ -71,10 +91,10 @@ test("logout in one tab signs every tab out; login in one signs the others in", 
   const pages = [];
   for (let i = 0; i < PAGES; i++) pages.push(await openTab(context));
   await pages[0].evaluate(() => window.login());
-  await sleep(200);
+  await allSignedIn(pages, true);
   const result = await pages[1].evaluate(() => window.auth.logout());
   assert.equal(result.serverConfirmed, true);
-  await sleep(200);
+  await allSignedIn(pages, false);
   for (const [i, p] of pages.entries()) {
     assert.equal(await p.evaluate(() => window.auth.isAuthenticated), false, `tab ${i}`);
     const list = await p.evaluate(() => window.events);
@@ -83,33 +103,13 @@ test("logout in one tab signs every tab out; login in one signs the others in", 
   // Signed out for good: the cookie was cleared, so no tab can restore.
   assert.equal(await pages[2].evaluate(() => window.auth.restore()), null);
   await pages[2].evaluate(() => window.login());
-  await sleep(200);
+  await allSignedIn(pages, true);
   for (const [i, p] of pages.entries()) {
     assert.equal(await p.evaluate(() => window.auth.isAuthenticated), true, `tab ${i}`);
     const list = await p.evaluate(() => window.events);
     assert.equal(list.at(-1), i === 2 ? "signedIn:this_tab" : "signedIn:other_tab");
   }
   assert.equal(await pages[0].evaluate(async () => (await window.auth.fetch("/api/me/")).status), 200);
-  await context.close();
-});
-
-test("without coordination (crossTab: false) the same storm races (printed, not asserted)", async () => {
-  const context = await browser.newContext();
-  const pages = [];
-  for (let i = 0; i < PAGES; i++) pages.push(await openTab(context, { crossTab: false }));
-  await pages[0].evaluate(() => window.login());
-  // Every tab opens at once, as after a browser restart: concurrent restores.
-  await Promise.allSettled(pages.slice(1).map((p) => p.evaluate(() => window.auth.restore())));
-  const cycles = await expiryStorms(pages);
-  const all = await events(pages);
-  const failures = cycles.flatMap((c) => c.statuses).filter((s) => s !== 200).length;
-  const expired = all.flat().filter((e) => e.startsWith("expired")).length;
-  console.log(
-    `crossTab: false, ${PAGES} tabs × ${FETCHES} fetches × ${CYCLES} expiries: ` +
-      `refresh POSTs per expiry ${cycles.map((c) => c.refreshes).join(",")}, ` +
-      `refused (401) ${cycles.reduce((n, c) => n + c.rejected, 0)}, ` +
-      `failed fetches ${failures}, expired events ${expired}`,
-  );
   await context.close();
 });
 
@@ -125,16 +125,15 @@ test("without Web Locks and BroadcastChannel: a lease and storage events, never 
   }
   assert.equal(await pages[0].evaluate(() => "locks" in navigator || "BroadcastChannel" in window), false);
   await pages[0].evaluate(() => window.login());
-  await sleep(300);
+  await allSignedIn(pages, true);
   // Signed in through the storage event, the token read from localStorage.
   assert.deepEqual(await pages[1].evaluate(() => window.events), ["signedIn:other_tab"]);
   const cycles = await expiryStorms(pages.map((p) => p));
   for (const [i, c] of cycles.entries()) {
     assert.deepEqual(c.statuses, Array(2 * FETCHES).fill(200), `cycle ${i}`);
   }
-  console.log(`fallback (lease + storage events), 2 tabs: refresh POSTs per expiry ${cycles.map((c) => c.refreshes).join(",")}`);
   await pages[0].evaluate(() => window.auth.logout());
-  await sleep(300);
+  await allSignedIn(pages, false);
   assert.equal(await pages[1].evaluate(() => window.auth.isAuthenticated), false);
   assert.equal((await pages[1].evaluate(() => window.events)).at(-1), "signedOut:other_tab");
   await context.close();

@@ -2,7 +2,7 @@
 // by Playwright route interception. Every test ends by checking that the SDK still works
 // (a panic would have killed the wasm module for the page).
 //
-// Test names are "<scenario> → <outcome>": the README's fault table is generated from them
+// Test names are "<scenario> → <outcome>": CONTRIBUTING.md's fault table is generated from them
 // (scripts/tables.mjs; scripts/test.sh fails when it drifts).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -231,16 +231,17 @@ test("logout while a refresh is in flight → signed out, the late refresh disca
   const { context, page } = await tab();
   assert.equal((await login(page)).ok, true);
   await page.route(REFRESH, async (route) => {
-    await sleep(500);
+    await sleep(500); // the point: the refresh is still out when logout() comes
     await route.continue().catch(() => {});
   });
+  const late = page.waitForEvent("requestfinished", { predicate: (r) => r.url() === REFRESH });
   const r = await call(page, async () => {
     const pending = window.auth.refresh().then(() => "resolved", (e) => e.code);
     const out = await window.auth.logout();
     return { refresh: await pending, out };
   });
   assert.equal(r.refresh, "session_expired");
-  await sleep(700);
+  await late; // its answer has arrived, and was discarded
   const s = await state(page);
   assert.equal(s.authenticated, false);
   assert.equal(s.events.at(-1), "signedOut:this_tab");
@@ -263,7 +264,7 @@ test("free() while requests are pending → they settle, nothing throws", async 
   const { context, page } = await tab();
   assert.equal((await login(page)).ok, true);
   await page.route("**/api/me/", async (route) => {
-    await sleep(300);
+    await sleep(300); // the point: the request is still out when free() comes
     await route.continue().catch(() => {});
   });
   const r = await call(page, async () => {

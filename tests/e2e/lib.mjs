@@ -42,7 +42,7 @@ export async function openTab(context, config = {}, { initScript, api } = {}) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** `test` that records the names of the tests that passed, for the README's generated tables
+/** `test` that records the names of the tests that passed, for the generated tables of the documents
  * (scripts/tables.mjs); `write()` saves them to `artifacts/<file>` (call it in `after`). */
 export function scenarios(file) {
   const passed = [];

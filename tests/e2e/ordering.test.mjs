@@ -4,13 +4,13 @@
 // by Playwright routes. Also: an anonymous restore's request count, a throttled logout, the
 // largest timeoutMs, and when a CSRF cookie may be minted.
 //
-// Test names are "<what the app does> → <outcome>": the README's ordering table is generated
+// Test names are "<what the app does> → <outcome>": docs/guide.md's ordering table is generated
 // from them (scripts/tables.mjs; scripts/test.sh fails when it drifts). By hand, with the
 // backend on 8001 and the repository served on 8000:
 //   node --test tests/e2e/ordering.test.mjs
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, scenarios, hook, API, SITE, sleep } from "./lib.mjs";
+import { launch, openTab, scenarios, hook, API, SITE } from "./lib.mjs";
 
 const { test, write } = scenarios("ordering-scenarios.json");
 
@@ -154,12 +154,12 @@ test("restore() while another tab refreshes during its user look-up → the othe
   const wireA = watch(a);
   const wireB = watch(b);
   await hook("/test/faults/", { path: "/dj-rest-auth/user/", status: null, delay_ms: 700, times: 1 });
+  const lookingUp = a.waitForRequest((r) => r.url().endsWith("/dj-rest-auth/user/"));
   const restoring = call(a, () => window.auth.restore().then((s) => s && s.accessToken));
-  await sleep(200);
+  await lookingUp;
   const fresh = await call(b, () => window.auth.refresh().then((s) => s.accessToken));
   const restored = await restoring;
-  await sleep(100);
-  assert.equal(await call(a, () => window.auth.accessToken), fresh);
+  await a.waitForFunction((t) => window.auth.accessToken === t, fresh);
   assert.ok(restored, "restore() resolved with a session");
   assert.equal(await call(a, () => JSON.parse(localStorage.getItem("tokenward")).token), fresh, "the other tab's token is still stored");
   const refreshes = [...wireA, ...wireB].filter((e) => e === "→ refresh").length;

@@ -45,6 +45,7 @@ pub mod secret;
 pub mod session;
 
 #[cfg(test)]
+#[path = "tests/fuzz.rs"]
 mod fuzz;
 
 pub use error::{AuthError, ErrorCode};

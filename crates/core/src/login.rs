@@ -13,6 +13,27 @@ use super::outcome::{
     classify, csrf_cookie_missing, error_for, BodyFacts, Endpoint, Grant, Verdict,
 };
 
+/// What to resend with when no Bearer can be had from the refresh cookie (there is none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoBearer {
+    /// A double-submit CSRF cookie minted by the page: Django said the CSRF cookie is not set,
+    /// the one refusal such a cookie fixes.
+    MintCsrfCookie,
+    /// Nothing would help: give up.
+    GiveUp,
+}
+
+impl NoBearer {
+    /// Whether Django's refusal is the one a minted CSRF cookie fixes.
+    pub fn for_refusal(verdict: Verdict, facts: &BodyFacts) -> NoBearer {
+        if verdict == Verdict::Csrf && csrf_cookie_missing(facts) {
+            NoBearer::MintCsrfCookie
+        } else {
+            NoBearer::GiveUp
+        }
+    }
+}
+
 /// The next step of the exchange.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoginStep {
@@ -21,9 +42,8 @@ pub enum LoginStep {
     /// The browser's access cookie got in the way: obtain a Bearer from the refresh cookie and
     /// resend with it.
     ResendWithFreshBearer {
-        /// When no Bearer can be had, resend with a minted CSRF cookie (Django said the CSRF
-        /// cookie is not set, the one refusal such a cookie fixes).
-        mint: bool,
+        /// When no Bearer can be had.
+        no_bearer: NoBearer,
         /// The error when neither helps.
         otherwise: AuthError,
     },
@@ -40,7 +60,7 @@ pub fn next_step(reply: Result<(u16, &BodyFacts), &AuthError>, had_fresh: bool) 
         Verdict::Ok => LoginStep::Finished(Grant::from_facts(facts, status)),
         v @ (Verdict::Csrf | Verdict::StaleCredential) if !had_fresh => {
             LoginStep::ResendWithFreshBearer {
-                mint: v == Verdict::Csrf && csrf_cookie_missing(facts),
+                no_bearer: NoBearer::for_refusal(v, facts),
                 otherwise: error_for(Endpoint::Login, v, status, facts),
             }
         }
@@ -49,84 +69,5 @@ pub fn next_step(reply: Result<(u16, &BodyFacts), &AuthError>, had_fresh: bool) 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorCode;
-    use crate::outcome::testing::detail;
-    use crate::secret::Secret;
-    use alloc::string::ToString;
-
-    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
-
-    #[test]
-    fn a_token_finishes_the_exchange() {
-        let ok = BodyFacts {
-            json: true,
-            access: Some(Secret::new(JWT.to_string())),
-            ..BodyFacts::default()
-        };
-        let LoginStep::Finished(Ok(g)) = next_step(Ok((200, &ok)), false) else {
-            panic!("signed in")
-        };
-        assert_eq!(g.token.expose(), JWT);
-        // 200 without a usable token.
-        let LoginStep::Finished(Err(e)) = next_step(Ok((200, &BodyFacts::default())), false) else {
-            panic!("refused")
-        };
-        assert_eq!(e.code(), "bad_response");
-    }
-
-    #[test]
-    fn wrong_credentials_and_server_trouble_finish_with_their_error() {
-        let wrong = detail("Unable to log in with provided credentials.", None);
-        let LoginStep::Finished(Err(e)) = next_step(Ok((400, &wrong)), false) else {
-            panic!()
-        };
-        assert_eq!(e.code(), "invalid_credentials");
-        assert_eq!(
-            e.detail.as_deref(),
-            Some("Unable to log in with provided credentials.")
-        );
-        let LoginStep::Finished(Err(e)) = next_step(Ok((503, &BodyFacts::default())), false) else {
-            panic!()
-        };
-        assert_eq!(e.code(), "server");
-        let net = AuthError::new(ErrorCode::Network, "down");
-        assert_eq!(next_step(Err(&net), false), LoginStep::Finished(Err(net)));
-    }
-
-    #[test]
-    fn the_access_cookie_in_the_way_gets_a_fresh_bearer_once() {
-        let missing = detail("CSRF Failed: CSRF cookie not set.", None);
-        let LoginStep::ResendWithFreshBearer { mint, otherwise } =
-            next_step(Ok((403, &missing)), false)
-        else {
-            panic!()
-        };
-        assert!(mint, "a minted cookie fixes a missing one");
-        assert_eq!(otherwise.status, Some(403));
-        // A refused origin: a Bearer helps (Django then skips CSRF), a minted cookie cannot.
-        let origin = detail(
-            "CSRF Failed: Origin checking failed - http://x does not match any trusted origins.",
-            None,
-        );
-        assert!(matches!(
-            next_step(Ok((403, &origin)), false),
-            LoginStep::ResendWithFreshBearer { mint: false, .. }
-        ));
-        // A refused access cookie.
-        let stale = detail(
-            "Given token not valid for any token type",
-            Some("token_not_valid"),
-        );
-        assert!(matches!(
-            next_step(Ok((401, &stale)), false),
-            LoginStep::ResendWithFreshBearer { mint: false, .. }
-        ));
-        // Already resent once: finished.
-        let LoginStep::Finished(Err(e)) = next_step(Ok((403, &missing)), true) else {
-            panic!()
-        };
-        assert_eq!(e.code(), "server");
-    }
-}
+#[path = "tests/login.rs"]
+mod tests;

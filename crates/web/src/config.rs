@@ -1,5 +1,5 @@
 //! `new AuthClient(config)`: reads and validates the config object with `Reflect` (no serde in
-//! the npm build, see the README's size policy). An unknown key or a wrong type is a `config`
+//! the npm build, see docs/decisions.md). An unknown key or a wrong type is a `config`
 //! error that names the key.
 
 use alloc::string::String;

@@ -1,5 +1,6 @@
-//! fetch, in one place: credentials, headers, the timeout and the caller's `AbortSignal`
-//! (mechanics in net.js, one import per request), and the few body facts the core needs.
+//! fetch for the SDK's own requests, in one place: credentials, headers, the timeout (mechanics
+//! in net.js, one import per request), the few body facts the core needs, the URLs and cookies
+//! they use. `auth.fetch`'s requests: [`crate::fetch`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -18,14 +19,6 @@ use tokenward_core::session::Delay;
 
 #[wasm_bindgen(module = "/src/net.js")]
 extern "C" {
-    /// See net.js.
-    #[wasm_bindgen(js_name = prepare)]
-    fn js_prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Outcome;
-    /// See net.js.
-    pub type Resolver;
-    /// See net.js.
-    #[wasm_bindgen(js_name = resolver)]
-    pub fn resolver(base: &str) -> Resolver;
     /// See net.js.
     #[wasm_bindgen(js_name = readCookie)]
     fn js_read_cookie(name: &str) -> Option<String>;
@@ -46,141 +39,41 @@ extern "C" {
         read: bool,
     ) -> Promise;
 
-    /// See net.js.
-    #[wasm_bindgen(js_name = sendFetch)]
-    #[allow(clippy::too_many_arguments)]
-    fn js_send_fetch(
-        prepared: &JsValue,
-        include: bool,
-        bearer: &JsValue,
-        headers: &Array,
-        timeout_ms: f64,
-        consult: &Array,
-        answer: &JsValue,
-        gen: &JsValue,
-    ) -> Promise;
-    /// See net.js.
-    #[wasm_bindgen(js_name = passThrough)]
-    fn js_pass_through(input: &JsValue, init: &JsValue, prepared: &JsValue) -> Promise;
-    /// See net.js.
-    #[wasm_bindgen(js_name = abortable)]
-    fn js_abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise;
-    /// See net.js.
-    #[wasm_bindgen(js_name = bodyCode)]
-    fn js_body_code(response: &Response) -> Promise;
-
     /// What net.js answers: `prepare`'s and `send`'s results (or failures) in one shape, read
     /// through getters (no property name crosses as a string).
-    type Outcome;
+    pub(crate) type Outcome;
     #[wasm_bindgen(method, getter)]
-    fn error(this: &Outcome) -> Option<String>;
+    pub(crate) fn error(this: &Outcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn message(this: &Outcome) -> Option<String>;
+    pub(crate) fn message(this: &Outcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn request(this: &Outcome) -> JsValue;
+    pub(crate) fn request(this: &Outcome) -> JsValue;
     #[wasm_bindgen(method, getter)]
-    fn origin(this: &Outcome) -> Option<String>;
+    pub(crate) fn origin(this: &Outcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn path(this: &Outcome) -> Option<String>;
+    pub(crate) fn path(this: &Outcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn method(this: &Outcome) -> Option<String>;
+    pub(crate) fn method(this: &Outcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn signal(this: &Outcome) -> Option<AbortSignal>;
+    pub(crate) fn signal(this: &Outcome) -> Option<AbortSignal>;
     #[wasm_bindgen(method, getter)]
-    fn authorization(this: &Outcome) -> bool;
+    pub(crate) fn authorization(this: &Outcome) -> bool;
     #[wasm_bindgen(method, getter)]
-    fn credentials(this: &Outcome) -> bool;
+    pub(crate) fn credentials(this: &Outcome) -> bool;
     #[wasm_bindgen(method, getter)]
-    fn timeout(this: &Outcome) -> Option<f64>;
+    pub(crate) fn timeout(this: &Outcome) -> Option<f64>;
     #[wasm_bindgen(method, getter)]
-    fn reason(this: &Outcome) -> JsValue;
+    pub(crate) fn reason(this: &Outcome) -> JsValue;
     #[wasm_bindgen(method, getter)]
-    fn status(this: &Outcome) -> Option<u16>;
+    pub(crate) fn status(this: &Outcome) -> Option<u16>;
     #[wasm_bindgen(method, getter)]
-    fn response(this: &Outcome) -> Response;
+    pub(crate) fn response(this: &Outcome) -> Response;
     #[wasm_bindgen(method, getter)]
-    fn json(this: &Outcome) -> JsValue;
-}
-
-/// A caller's `fetch(input, init)`, with what the SDK decides on.
-pub struct Prepared {
-    /// net.js's object it was read from (handed back with an answer, see [`send_fetch`]).
-    pub js: JsValue,
-    /// What net.js sends: the absolute URL, or a `Request` (sent as a copy, so that it stays
-    /// usable for a retry).
-    pub request: JsValue,
-    /// The origin of its URL.
-    pub origin: String,
-    /// Its URL without query and fragment.
-    pub path: String,
-    /// Its method.
-    pub method: String,
-    /// Its `AbortSignal`.
-    pub signal: Option<AbortSignal>,
-    /// Whether it carries its own `Authorization` header.
-    pub authorization: bool,
-    /// Whether the caller chose `credentials` (in `init`, or by passing a `Request`).
-    pub credentials: bool,
-    /// `init.timeoutMs`, when given (0: none).
-    pub timeout: Option<u64>,
-}
-
-/// Why `auth.fetch` has no `Response` for the caller: the SDK's error, or the caller's
-/// `AbortSignal` (rejected with its `reason`, as `fetch` does).
-pub enum Failed {
-    /// The SDK's own failure (`timeout`, `network`, `config`, ...).
-    Auth(AuthError),
-    /// The caller aborted: the signal's reason.
-    Aborted(JsValue),
-}
-
-impl Failed {
-    /// The rejection value: the `AuthError`, or the caller's abort reason as it is.
-    pub fn into_js(self) -> JsValue {
-        match self {
-            Failed::Auth(e) => crate::error::to_js(&e),
-            Failed::Aborted(reason) => reason,
-        }
-    }
-}
-
-impl From<AuthError> for Failed {
-    fn from(e: AuthError) -> Failed {
-        Failed::Auth(e)
-    }
-}
-
-/// Builds the caller's request, relative URLs resolved by `urls` (a [`resolver`] of the
-/// client's base URL).
-///
-/// # Errors
-/// `config` with the browser's reason.
-pub fn prepare(input: &JsValue, init: &JsValue, urls: &Resolver) -> Result<Prepared, AuthError> {
-    let p = js_prepare(input, init, urls);
-    failure(&p)?;
-    Ok(Prepared::read(p.into()))
-}
-
-impl Prepared {
-    /// Reads net.js's prepared object (from [`prepare`], or handed back by an answer).
-    pub fn read(js: JsValue) -> Prepared {
-        let p: &Outcome = js.unchecked_ref();
-        Prepared {
-            request: p.request(),
-            origin: p.origin().unwrap_or_default(),
-            path: p.path().unwrap_or_default(),
-            method: p.method().unwrap_or_default(),
-            signal: p.signal(),
-            authorization: p.authorization(),
-            credentials: p.credentials(),
-            timeout: p.timeout().map(|t| t as u64),
-            js,
-        }
-    }
+    pub(crate) fn json(this: &Outcome) -> JsValue;
 }
 
 /// The `AuthError` of a failed net.js result.
-fn failure(result: &Outcome) -> Result<(), AuthError> {
+pub(crate) fn failure(result: &Outcome) -> Result<(), AuthError> {
     let error = result.error();
     let (code, message) = match error.as_deref() {
         None => return Ok(()),
@@ -204,17 +97,8 @@ fn failure(result: &Outcome) -> Result<(), AuthError> {
     Err(AuthError::new(code, message))
 }
 
-/// The failure of an `auth.fetch` result: the caller's abort with its reason, else as
-/// [`failure`].
-fn fetch_failure(result: &Outcome) -> Result<(), Failed> {
-    if result.error().as_deref() == Some("aborted") {
-        return Err(Failed::Aborted(result.reason()));
-    }
-    Ok(failure(result)?)
-}
-
 /// One request through net.js: the result object (failures included).
-async fn send_raw(
+pub(crate) async fn send_raw(
     input: &JsValue,
     init: &JsValue,
     include: bool,
@@ -257,96 +141,6 @@ async fn send(
     let result = send_raw(input, init, include, extra, timeout, None, read).await;
     failure(&result)?;
     Ok(result)
-}
-
-/// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
-/// when `include`), under `timeout` (0: none) and the request's own signal. The response body
-/// is left to the caller (and to its signal).
-///
-/// # Errors
-/// The caller's abort; `timeout`, `network`, or `config` when the request cannot be copied
-/// (a body already read) or a header is invalid.
-pub async fn send_request(
-    req: &Prepared,
-    include: bool,
-    extra: &Extra<'_>,
-    timeout: Delay,
-) -> Result<Response, Failed> {
-    let result = send_raw(
-        &req.request,
-        &JsValue::UNDEFINED,
-        include,
-        extra,
-        timeout,
-        req.signal.as_ref(),
-        false,
-    )
-    .await;
-    fetch_failure(&result)?;
-    Ok(result.response())
-}
-
-/// `auth.fetch`'s request, sent at once: a copy of `req` with `extra` headers (and
-/// `credentials: "include"` when `include`), under `timeout` (0: none) and the request's own
-/// signal. The promise resolves to the `Response` itself, unless it failed or answered a
-/// status of `consult` (a JS array of numbers, see [`statuses`]); then `answer(result, req.js,
-/// include, gen)` is called and its promise taken (see [`answered`]).
-#[allow(clippy::too_many_arguments)]
-pub fn send_fetch(
-    req: &Prepared,
-    include: bool,
-    extra: &Extra<'_>,
-    timeout: Delay,
-    consult: &Array,
-    answer: &JsValue,
-    gen: Option<u64>,
-) -> Promise {
-    let gen = gen.map_or(JsValue::UNDEFINED, |g| JsValue::from_f64(g as f64));
-    js_send_fetch(
-        &req.js,
-        include,
-        &extra.bearer,
-        &extra.pairs(),
-        f64::from(timeout.get()),
-        consult,
-        answer,
-        &gen,
-    )
-}
-
-/// `list` as a JS array of numbers (for [`send_fetch`]; made once, not per call).
-pub fn statuses(list: &[u16]) -> Array {
-    list.iter().map(|s| JsValue::from(*s)).collect()
-}
-
-/// A request that is not the SDK's to authorise, handed to `fetch` as the caller made it (see
-/// net.js): no header, no timeout, no change of credentials.
-pub fn pass_through(input: &JsValue, init: &JsValue, req: &Prepared) -> Promise {
-    js_pass_through(input, init, &req.js)
-}
-
-/// `promise`, or the caller's abort (rejected with the signal's reason) as soon as it comes.
-pub fn abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise {
-    js_abortable(promise, signal)
-}
-
-/// The `code` member of `response`'s JSON body (read from a copy), if any.
-pub async fn body_code(response: &Response) -> Option<String> {
-    JsFuture::from(js_body_code(response))
-        .await
-        .ok()
-        .and_then(|c| c.as_string())
-}
-
-/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or why there
-/// is none.
-///
-/// # Errors
-/// The caller's abort; `timeout`, `network`, or `config`.
-pub fn answered(result: &JsValue) -> Result<Response, Failed> {
-    let result: &Outcome = result.unchecked_ref();
-    fetch_failure(result)?;
-    Ok(result.response())
 }
 
 /// `url` resolved against `base`, as an absolute href.
@@ -406,7 +200,7 @@ pub struct Extra<'a> {
 
 impl Extra<'_> {
     /// The headers besides `Authorization`, as net.js takes them: `[name, value, …]`.
-    fn pairs(&self) -> Array {
+    pub(crate) fn pairs(&self) -> Array {
         let pairs = Array::new();
         if let Some((name, value)) = &self.csrf {
             pairs.push(&JsValue::from_str(name));

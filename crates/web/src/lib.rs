@@ -4,6 +4,7 @@
 //! code that touches `web-sys`. Each piece is small and owns one browser API: [`http`] (fetch
 //! with timeout and abort), [`storage`] (Web Storage with a memory fallback), [`timer`] (a
 //! `setTimeout` that cancels on drop), [`events`] (global listeners, the page's state),
+//! [`fetch`] (`auth.fetch`'s requests),
 //! [`locks`] and [`channel`] (cross-tab), [`log`]; and what crosses to JavaScript: the config
 //! object ([`config`]), the objects the machine's inputs and outcomes become ([`codec`]), errors
 //! ([`error`]), the SDK's own requests ([`endpoint`]). The mechanics of a request, of
@@ -22,6 +23,7 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod events;
+pub mod fetch;
 pub mod http;
 pub mod locks;
 pub mod log;

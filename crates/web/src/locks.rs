@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::get;
 use tokenward_core::error::{AuthError, ErrorCode};
-use tokenward_core::session::Delay;
+use tokenward_core::session::{Delay, Waited};
 
 /// Holds the lock; dropping it releases it.
 pub struct LockGuard {
@@ -32,8 +32,8 @@ impl Drop for LockGuard {
 pub struct Acquired {
     /// The guard.
     pub guard: LockGuard,
-    /// Another tab held it first: its result may be arriving (check before refreshing).
-    pub waited: bool,
+    /// Whether another tab held it first (its result may be arriving).
+    pub waited: Waited,
 }
 
 #[wasm_bindgen(module = "/src/locks.js")]
@@ -54,7 +54,11 @@ pub async fn acquire(name: &str, wait: Delay) -> Result<Acquired, AuthError> {
     match get(&got, "release").dyn_into::<Function>() {
         Ok(release) => Ok(Acquired {
             guard: LockGuard { release },
-            waited: get(&got, "waited").is_truthy(),
+            waited: if get(&got, "waited").is_truthy() {
+                Waited::ForAnotherTab
+            } else {
+                Waited::No
+            },
         }),
         Err(_) => Err(AuthError::new(
             ErrorCode::Timeout,

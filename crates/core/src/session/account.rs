@@ -15,57 +15,20 @@
 //!   credentials: that login, not the sign-up, sets the HttpOnly cookies, and the sign-up's
 //!   refresh token (in its body) is never read beyond noting that it was there.
 
-use super::event::{Action, OpId, Outcome, Payload};
-use super::jobs::{signed_out, Job, JobKind, Stage};
-use super::ops::{On, Want};
-use super::steps::Next;
-use super::{Broadcast, EventKind, Machine, Ms, Phase, Reply, Snapshot, Source, State};
+use super::io::{Action, Outcome, Request};
+use super::job::{Account, ExchangeStage, Job, JobId, Login, LoginStage, Refresh, Resend, Work};
+use super::queue::Next;
+use super::waiters::{signed_out, Want};
+use super::{Broadcast, EventKind, Machine, Ms, Phase, Reply, State};
 use crate::account::{self, AccountCall, AccountStep, Done};
 use crate::error::{AuthError, ErrorCode};
-use crate::secret::Secret;
 
 impl<U: Clone> Machine<U> {
-    /// `signUp(fields)`: `login` is the JSON body of the login that follows an active sign-up.
-    pub fn sign_up(&mut self, op: OpId, fields: Secret, login: Secret, now: Ms) {
-        let fields = Payload::Credentials(fields);
-        let kind = JobKind::account(AccountCall::SignUp, fields, Some(login));
-        self.sign_in_job(op, Want::SignUp, kind, now);
-    }
-
-    /// A password, profile or e-mail call with its `body`. One that needs a session rejects at
-    /// once while signed out.
-    pub fn account(&mut self, op: OpId, call: AccountCall, body: Payload, now: Ms) {
-        if call.endpoint().needs_session() && self.state() == State::SignedOut {
-            return self.settle(op, Outcome::Failed(signed_out()));
-        }
-        let job = self.push_job(JobKind::account(call, body, None));
-        self.wait(op, Want::Account, On::Job(job), None);
-        self.pump(now);
-    }
-
-    /// Another tab's `updateUser()` changed the user.
-    pub fn remote_user(&mut self, snapshot: Snapshot<U>, now: Ms) {
-        self.peers_seen = true;
-        if let (Some(u), Phase::SignedIn { user, .. }) = (snapshot.user, &mut self.phase) {
-            *user = Some(u);
-            self.persist();
-            self.push_event(Source::OtherTab, EventKind::UserUpdated, None);
-        }
-        self.pump(now);
-    }
-
-    /// Whether a sign-up in this page answered with the refresh token in its body (for
-    /// `doctor()`: scripts could read it; tokenward did not keep it).
-    pub fn sign_up_exposed_refresh(&self) -> bool {
-        self.refresh_exposed
-    }
-
-    /// The account job is at the head: sends it.
-    pub(super) fn start_account(&mut self, job: &mut Job, now: Ms) -> Next {
-        let JobKind::Account { call, exchange, .. } = &mut job.kind else {
-            return Next::Done;
-        };
-        let needs = call.endpoint().needs_session();
+    /// The account job is at the head: its request, with the session's token (or, for a call
+    /// that needs a session made before a later `logout()`, the token the cookies were issued
+    /// with); a call that needs a session and has no token ends here.
+    pub(super) fn start_account(&mut self, id: JobId, mut a: Account, now: Ms) -> Next {
+        let needs = a.call.endpoint().needs_session();
         let bearer = match self.token() {
             Some(t) => Some(t.value.clone()),
             None if needs => self
@@ -76,50 +39,76 @@ impl<U: Clone> Machine<U> {
             None => None,
         };
         if needs && bearer.is_none() {
-            let sign_up = *call == AccountCall::SignUp;
-            self.end_account(job.id, sign_up, Outcome::Failed(signed_out()), now);
+            let sign_up = a.call == AccountCall::SignUp;
+            self.end_account(id, sign_up, Outcome::Failed(signed_out()), now);
             return Next::Done;
         }
-        exchange.bearer = bearer;
-        self.send_main(job, false);
-        Next::Continue
+        a.exchange.bearer = bearer;
+        self.send_account(&mut a, false);
+        Next::Stays(Job {
+            id,
+            work: Work::Account(a),
+        })
     }
 
-    pub(super) fn account_answered(
+    fn send_account(&mut self, a: &mut Account, mint: bool) {
+        let request = Request {
+            mint_csrf: mint,
+            ..self.request(a.call.endpoint(), a.body.clone(), a.exchange.bearer.clone())
+        };
+        a.stage = ExchangeStage::Sent(self.send(request));
+    }
+
+    fn resend_account(&mut self, id: JobId, mut a: Account, mint: bool) -> Next {
+        self.send_account(&mut a, mint);
+        Next::Stays(Job {
+            id,
+            work: Work::Account(a),
+        })
+    }
+
+    /// The answer to the account call's current request.
+    pub(super) fn account_step(
         &mut self,
-        job: &mut Job,
+        id: JobId,
+        mut a: Account,
         reply: Result<Reply<U>, AuthError>,
         now: Ms,
     ) -> Next {
-        let JobKind::Account {
-            call,
-            exchange,
-            then_login,
-            ..
-        } = &mut job.kind
-        else {
-            return Next::Done;
-        };
-        let call = *call;
+        if let ExchangeStage::GettingBearer(_) = a.stage {
+            return match self.bearer_answered(&mut a.exchange, &reply, now) {
+                Resend::WithBearer => self.resend_account(id, a, false),
+                Resend::WithMintedCsrfCookie => self.resend_account(id, a, true),
+                Resend::GiveUp => {
+                    let e = a.exchange.fallback.take().map(|(_, e)| e);
+                    let e = e.unwrap_or_else(|| AuthError::new(ErrorCode::Server, "failed"));
+                    self.account_failed(id, a.call, e, now);
+                    Next::Done
+                }
+            };
+        }
+        let call = a.call;
         let step = account::next_step(
             call,
             reply.as_ref().map(|r| (r.status, &r.facts)),
-            exchange.fresh,
+            a.exchange.fresh,
         );
         if call == AccountCall::SignUp {
             self.refresh_exposed |= reply.as_ref().is_ok_and(|r| r.facts.refresh_in_body);
         }
-        if job.superseded {
-            return Next::Done;
-        }
         let outcome = match step {
             AccountStep::Finished(Ok(Done::SignIn)) => {
-                let Some(credentials) = then_login.take() else {
+                // The login with the same credentials: it, not the sign-up, sets the cookies.
+                let Some(credentials) = a.then_login.take() else {
                     return Next::Done;
                 };
-                job.kind = JobKind::login(credentials, None);
-                self.send_main(job, false);
-                return Next::Continue;
+                let mut login = Login::new(credentials, None);
+                self.send_login(&mut login, false);
+                debug_assert!(matches!(login.stage, LoginStage::Sent(_)));
+                return Next::Stays(Job {
+                    id,
+                    work: Work::Login(login),
+                });
             }
             AccountStep::Finished(Ok(Done::VerificationSent)) => Outcome::SignedUp(None),
             AccountStep::Finished(Ok(Done::Detail(d))) => Outcome::Answered(d),
@@ -134,34 +123,51 @@ impl<U: Clone> Machine<U> {
                 )),
             },
             AccountStep::Finished(Err(e)) => Outcome::Failed(e),
-            AccountStep::Fresh { mint, otherwise } => {
-                exchange.fresh = true;
+            AccountStep::Fresh {
+                no_bearer,
+                otherwise,
+            } => {
+                a.exchange.fresh = true;
                 if self.state() == State::SignedIn {
-                    job.stage = Stage::Queued;
-                    return Next::Behind(JobKind::refresh(self.gen));
+                    // A refresh first, applied to the session as any refresh; then again.
+                    a.stage = ExchangeStage::Queued;
+                    let first = Job {
+                        id: JobId(self.next_id()),
+                        work: Work::Refresh(Refresh::new(self.gen)),
+                    };
+                    let then = Job {
+                        id,
+                        work: Work::Account(a),
+                    };
+                    return Next::After { first, then };
                 }
                 if call.endpoint().needs_session() {
                     Outcome::Failed(otherwise)
                 } else {
-                    exchange.fallback = Some((mint, otherwise));
-                    self.send_bearer_refresh(job);
-                    return Next::Continue;
+                    // Signed out: as a login does, a Bearer from the refresh cookie (or a
+                    // minted CSRF cookie).
+                    a.exchange.fallback = Some((no_bearer, otherwise));
+                    a.stage = ExchangeStage::GettingBearer(self.send_bearer_refresh());
+                    return Next::Stays(Job {
+                        id,
+                        work: Work::Account(a),
+                    });
                 }
             }
         };
-        self.end_account(job.id, call == AccountCall::SignUp, outcome, now);
+        self.end_account(id, call == AccountCall::SignUp, outcome, now);
         Next::Done
     }
 
     /// The account job `job` (of `call`) failed with `e`.
-    pub(super) fn account_failed(&mut self, job: u32, call: AccountCall, e: AuthError, now: Ms) {
+    pub(super) fn account_failed(&mut self, job: JobId, call: AccountCall, e: AuthError, now: Ms) {
         self.end_account(job, call == AccountCall::SignUp, Outcome::Failed(e), now);
     }
 
     /// Settles the account job's caller; a `restore()` waiting behind it asks again. A
     /// sign-up (`sign_up`: whether or not its caller still waits) that ends here did not sign
     /// in (see [`Machine::end_orphaned`]).
-    fn end_account(&mut self, job: u32, sign_up: bool, outcome: Outcome<U>, now: Ms) {
+    fn end_account(&mut self, job: JobId, sign_up: bool, outcome: Outcome<U>, now: Ms) {
         self.end_job_waiters(job, now, &|_, want| match want {
             Want::Restore => None,
             _ => Some(outcome.clone()),
@@ -178,8 +184,7 @@ impl<U: Clone> Machine<U> {
             return;
         };
         *user = Some(u);
-        if let Some(s) = self.snapshot() {
-            self.actions.push_back(Action::Persist(s.clone()));
+        if let Some(s) = self.persist() {
             self.actions
                 .push_back(Action::Broadcast(Broadcast::User(s)));
         }

@@ -11,7 +11,7 @@
 //!   `WWW-Authenticate` header, as `SessionAuthentication` first) — resend once: with the
 //!   current token when the request went out with an older one, else after a refresh.
 
-use super::ops::{On, Want};
+use super::waiters::{On, Want};
 use super::{Machine, Ms, Outcome, State, REFRESH_FLOOR_MS};
 use crate::secret::Secret;
 
@@ -92,8 +92,7 @@ impl<U: Clone> Machine<U> {
     /// sign-up whose promise has not settled.
     pub fn deciding(&self) -> bool {
         self.waiters
-            .iter()
-            .any(|w| matches!(w.want(), Want::Restore | Want::Login | Want::SignUp))
+            .any(&|w| matches!(w, Want::Restore | Want::Login | Want::SignUp))
     }
 
     /// Whether an authorised request may go out at `now` (see the module docs).
@@ -121,8 +120,8 @@ impl<U: Clone> Machine<U> {
     /// every input).
     pub(super) fn release_decided(&mut self) {
         if !self.deciding() {
-            for w in self.take_waiters(&|w| w.on() == On::Decision) {
-                self.settle(w.op(), Outcome::Decided);
+            for w in self.waiters.take(&|w| w.on == On::Decision) {
+                self.settle(w.op, Outcome::Decided);
             }
         }
     }

@@ -1,15 +1,23 @@
 //! The session state machine: every decision about tokens, requests, their order, retries and
 //! events, with no I/O and no clock of its own (sans-IO, in the manner of quinn-proto).
 //!
-//! The shell feeds it the app's calls ([`ops`]), replies, lock grants, other tabs' messages
-//! ([`remote`]) and the time (ms on the local wall clock), and carries out the [`Action`]s it
-//! queues ([`Machine::poll_action`]); it arms one timer for [`Machine::poll_timeout`].
-//! `U` is the user object (a `JsValue` in the browser).
+//! The shell feeds it one [`Input`] at a time through [`Machine::handle`] — the app's calls,
+//! replies, lock grants, other tabs' messages, the page's state — with the clocks' reading,
+//! carries out the [`Action`]s it queues ([`Machine::poll_action`]), and arms one timer for
+//! [`Machine::poll_timeout`]. `U` is the user object (a `JsValue` in the browser).
+//!
+//! The rooms, in the order a login passes through them: [`calls`] (the app's calls and how
+//! each settles) → [`queue`] (the cookie-setting work and its lock; the job types in [`job`])
+//! → the steps of each kind of job ([`login`], [`refresh`], [`logout`], [`account`]) →
+//! [`results`] (what a finished job does to the session). Beside them: [`waiters`] (the app
+//! calls waiting for a job), [`remote`] (other tabs), [`fetch`] (`auth.fetch`'s rules),
+//! [`timing`], [`clock`] and [`backoff`]; the types that cross to the shell in [`io`].
 //!
 //! # Operations and their order
-//! - Requests that can set or clear the session cookies (login, refresh, logout) are *jobs*
-//!   in one queue: only the head's request is ever on the wire, and with `crossTab` only while
-//!   this tab holds the cross-tab lock, so they never overlap, in a tab or across tabs.
+//! - Requests that can set or clear the session cookies (login, refresh, logout, the account
+//!   calls) are *jobs* in one queue: only the head's request is ever on the wire, and with
+//!   `crossTab` only while this tab holds the cross-tab lock, so they never overlap, in a tab
+//!   or across tabs.
 //! - The latest call the app made wins. A login supersedes every job but a logout; a logout
 //!   supersedes every job but another logout. A superseded job's promise settles at once
 //!   (a login with `aborted`); a request of it already on the wire is waited for (its answer
@@ -19,40 +27,50 @@
 //!
 //! # Invariants
 //! - A token exists only in [`Phase::SignedIn`]; a pending logout only in
-//!   [`Phase::SignedOut`].
+//!   [`Phase::SignedOut`] (both by type).
 //! - After a logout or a definitive rejection no refresh starts until the next sign-in.
-//! - Expiry is judged on the local clock from the token's lifetime counted from receipt
+//! - Expiry is judged on the machine's clock from the token's lifetime counted from receipt
 //!   ([`timing`]).
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 mod account;
-mod apply;
 mod backoff;
+mod calls;
 mod clock;
-mod event;
 mod fetch;
-mod jobs;
-mod ops;
+mod io;
+mod job;
+mod login;
+mod logout;
+mod phase;
+mod queue;
+mod refresh;
 mod remote;
-mod steps;
+mod results;
 mod timing;
+mod waiters;
 
 pub use backoff::{Backoff, RETRY_MAX_MS, RETRY_MIN_MS};
 pub use clock::{Clock, Reading};
-pub use event::{
-    Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
-    Request, Snapshot, Source,
-};
 pub use fetch::{consult, Attempt, Consult, Gate, Retry, CONSULTED};
-pub use jobs::Reply;
+pub use io::{
+    Action, Broadcast, Call, Delay, Event, EventKind, Input, OpId, Outcome, Payload, ReqId,
+    Request, Snapshot, Source, Waited,
+};
+pub use phase::{Failure, Phase, State, Token, TokenRecord};
+pub use results::Reply;
 pub use timing::{Expiry, Timing, REFRESH_FLOOR_MS};
 
-use super::error::{AuthError, ErrorCode};
-use super::secret::Secret;
+use crate::error::{AuthError, ErrorCode};
+use calls::Lookup;
+use job::{JobId, Work};
+use queue::{Lock, Queue};
+use waiters::Waiters;
 
-/// Milliseconds since the epoch, on the local wall clock (`Date.now()`).
+/// Milliseconds on the machine's clock: it starts at the wall clock's reading and then follows
+/// the monotonic clock, taking the wall clock's steps only when the device slept ([`clock`]).
 pub type Ms = u64;
 
 /// A refresh may run this many times `timeoutMs` before it is given up: with rotation the
@@ -102,94 +120,6 @@ impl Default for PageState {
     }
 }
 
-/// The access token the session holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    /// The token itself (redacted in `Debug`).
-    pub value: Secret,
-    /// Increases with every new token; a request remembers the generation it was sent with.
-    pub gen: u64,
-    /// When it expires, on the local clock; `None` when the token says nothing.
-    pub expires_at: Option<Ms>,
-    /// How long it had left when received, when known.
-    pub lifetime: Option<Ms>,
-    /// When a refresh that a 401 asked for brought it.
-    pub after_401_at: Option<Ms>,
-}
-
-/// What can be persisted, broadcast and later restored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenRecord {
-    /// The token.
-    pub value: Secret,
-    /// When it expires: machine time inside the machine, wall time in a [`Snapshot`] (what
-    /// storage, other tabs and the app see).
-    pub expires_at: Option<Ms>,
-    /// How long it had left when received, for the leeway rule.
-    pub lifetime: Option<Ms>,
-}
-
-impl TokenRecord {
-    /// Whether it is unexpired at `now` (a token without `exp` counts as unexpired).
-    pub fn live_at(&self, now: Ms) -> bool {
-        self.expires_at.is_none_or(|e| e > now)
-    }
-}
-
-/// Where the session stands. A token exists only while signed in.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Phase<U> {
-    /// Fresh page: a refresh cookie may or may not exist. Refreshing is allowed.
-    Unknown {
-        /// The last try to decide it (a refresh from the cookie) could not reach the server
-        /// (network, timeout, 5xx): why. The machine keeps trying ([`Backoff`]) until an answer
-        /// decides it.
-        unreachable: Option<AuthError>,
-    },
-    /// Signed in.
-    SignedIn {
-        /// The token.
-        token: Token,
-        /// The user, when known.
-        user: Option<U>,
-    },
-    /// Signed out (by `logout()`, another tab, or the server refusing the refresh cookie): no
-    /// refresh starts until the next sign-in.
-    SignedOut {
-        /// A `logout()` whose server call has not been confirmed yet: durable (mirrored in
-        /// storage), so that the session cannot come back from the cookie it was to clear.
-        logout_unconfirmed: bool,
-    },
-}
-
-/// [`Phase`] without its data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    /// [`Phase::Unknown`].
-    Unknown,
-    /// [`Phase::SignedIn`].
-    SignedIn,
-    /// [`Phase::SignedOut`].
-    SignedOut,
-}
-
-/// How a refresh ended, as far as the session is concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// 400/401 from the refresh endpoint: the cookie is gone, expired or revoked.
-    Rejected,
-    /// Network, timeout, 5xx, 403, an unusable body: try again later; the session stays.
-    Transient,
-}
-
-/// The cross-tab lock, as this tab holds it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lock {
-    Free,
-    Wanted,
-    Held,
-}
-
 /// The session state machine. See the module docs.
 #[derive(Debug)]
 pub struct Machine<U> {
@@ -203,13 +133,12 @@ pub struct Machine<U> {
     backoff: Backoff,
     /// Visible and online, as the shell last said.
     page: PageState,
-    /// Cookie-setting work, in the order the app asked for it ([`jobs`]).
-    jobs: VecDeque<jobs::Job>,
-    lock: Lock,
+    /// Cookie-setting work, in the order the app asked for it, and the cross-tab lock.
+    queue: Queue,
     /// User look-ups outside a job (`restore()` of a session without a user).
-    lookups: Vec<jobs::Lookup>,
-    /// App calls waiting for a job or a look-up.
-    waiters: Vec<ops::Waiter>,
+    lookups: Vec<Lookup>,
+    /// App calls waiting for a job, a look-up or the session.
+    waiters: Waiters,
     next_id: u32,
     /// Another tab of this storage key was heard from: a refused refresh may be a rotation
     /// race with it.
@@ -246,10 +175,9 @@ impl<U: Clone> Machine<U> {
             gen: 0,
             backoff: Backoff::new(opts.seed),
             page: opts.page,
-            jobs: VecDeque::new(),
-            lock: Lock::Free,
+            queue: Queue::new(),
             lookups: Vec::new(),
-            waiters: Vec::new(),
+            waiters: Waiters::default(),
             next_id: 0,
             peers_seen: false,
             jar: None,
@@ -257,6 +185,39 @@ impl<U: Clone> Machine<U> {
             refresh_exposed: false,
             actions: VecDeque::new(),
         }
+    }
+
+    /// Feeds one input, read at `at`: the single entry point of the shell.
+    pub fn handle(&mut self, input: Input<U>, at: Reading) {
+        let now = self.clock.tick(at);
+        match input {
+            Input::Call(op, call) => self.call(op, call, now),
+            Input::Reply(id, reply) => self.reply(id, reply, now),
+            Input::LockAcquired(waited) => self.lock_acquired(waited, now),
+            Input::LockFailed => self.lock_failed(now),
+            Input::Timeout => self.handle_timeout(now),
+            Input::Wake(page) => self.wake(page, now),
+            Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
+            Input::RemoteSignedOut => self.remote_signed_out(now),
+            Input::RemoteExpired => self.remote_expired(now),
+            Input::RemoteUser(snapshot) => self.remote_user(snapshot, now),
+            Input::Examined { signed_in, cleared } => self.examined(signed_in, cleared, now),
+        }
+        self.release_decided();
+    }
+
+    /// The next queued effect.
+    pub fn poll_action(&mut self) -> Option<Action<U>> {
+        self.actions.pop_front()
+    }
+
+    /// When the shell should next feed [`Input::Timeout`].
+    pub fn poll_timeout(&self) -> Option<Ms> {
+        let deadlines = self.waiters.deadlines();
+        deadlines
+            .chain(self.queue.grace_until())
+            .chain(self.refresh_due())
+            .min()
     }
 
     /// Where the session stands.
@@ -305,6 +266,20 @@ impl<U: Clone> Machine<U> {
         )
     }
 
+    /// Why the session could not be decided, while the machine keeps trying.
+    pub fn unreachable(&self) -> Option<&AuthError> {
+        match &self.phase {
+            Phase::Unknown { unreachable } => unreachable.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a sign-up in this page answered with the refresh token in its body (for
+    /// `doctor()`: scripts could read it; tokenward did not keep it).
+    pub fn sign_up_exposed_refresh(&self) -> bool {
+        self.refresh_exposed
+    }
+
     /// The session as handed to the app, stored and broadcast (wall time), when signed in.
     pub fn snapshot(&self) -> Option<Snapshot<U>> {
         match &self.phase {
@@ -342,52 +317,11 @@ impl<U: Clone> Machine<U> {
         (self.timing.offset(), self.clock.jumps())
     }
 
-    /// Feeds one input, read at `at` (the single entry point the shell uses; the methods it
-    /// dispatches to are public for tests and take machine time).
-    pub fn handle(&mut self, input: Input<U>, at: Reading) {
-        let now = self.clock.tick(at);
-        match input {
-            Input::Call(op, Call::Login(credentials)) => self.login(op, credentials, now),
-            Input::Call(op, Call::LoginWith(body, url)) => self.login_with(op, body, url, now),
-            Input::Call(op, Call::SignUp { fields, login }) => self.sign_up(op, fields, login, now),
-            Input::Call(op, Call::Account(call, body)) => self.account(op, call, body, now),
-            Input::Call(op, Call::Logout) => self.logout(op, now),
-            Input::Call(op, Call::Refresh) => self.refresh(op, now),
-            Input::Call(op, Call::RefreshAfter401) => self.refresh_after_401(op, now),
-            Input::Call(op, Call::Restore(stored)) => self.restore(op, stored, now),
-            Input::Reply(id, reply) => self.reply(id, reply, now),
-            Input::LockAcquired(waited) => self.lock_acquired(waited, now),
-            Input::LockFailed => self.lock_failed(now),
-            Input::Timeout => self.handle_timeout(now),
-            Input::Wake(page) => self.wake(page, now),
-            Input::RemoteToken(snapshot, signed_in) => self.remote_token(snapshot, signed_in, now),
-            Input::RemoteSignedOut => self.remote_signed_out(now),
-            Input::RemoteExpired => self.remote_expired(now),
-            Input::RemoteUser(snapshot) => self.remote_user(snapshot, now),
-            Input::Call(op, Call::Doctor) => self.doctor(op, now),
-            Input::Call(op, Call::AwaitSession) => self.await_session(op),
-            Input::Examined { signed_in, cleared } => self.examined(signed_in, cleared, now),
-        }
-        self.release_decided();
-    }
-
-    /// The next queued effect.
-    pub fn poll_action(&mut self) -> Option<Action<U>> {
-        self.actions.pop_front()
-    }
-
-    /// When [`Machine::handle_timeout`] should next be called.
-    pub fn poll_timeout(&self) -> Option<Ms> {
-        let deadlines = self.waiters.iter().filter_map(ops::Waiter::deadline);
-        let grace = self.jobs.front().and_then(jobs::Job::grace_until);
-        deadlines.chain(grace).chain(self.refresh_due()).min()
-    }
-
     /// When a refresh of this tab's own is due, when none is queued: the proactive one (or its
     /// retry) of a session held, or the next try to decide a session the server could not be
     /// asked about — only while the page is visible and online.
     fn refresh_due(&self) -> Option<Ms> {
-        if !self.idle() {
+        if !self.queue.idle() {
             return None;
         }
         match &self.phase {
@@ -399,22 +333,21 @@ impl<U: Clone> Machine<U> {
         }
     }
 
-    /// The timer fired (or the page woke up: visible, online, pageshow): callers past their
-    /// deadline give up, a grace period ends, a refresh starts when one is due.
-    pub fn handle_timeout(&mut self, now: Ms) {
+    /// The timer fired (or the page woke up): callers past their deadline give up, a grace
+    /// period ends, a refresh starts when one is due.
+    fn handle_timeout(&mut self, now: Ms) {
         self.expire_waiters(now);
         if self.refresh_due().is_some_and(|at| at <= now) {
             self.backoff.trying();
-            self.push_job(jobs::JobKind::refresh(self.gen));
+            self.push(Work::Refresh(job::Refresh::new(self.gen)));
         }
         self.pump(now);
     }
 
     /// The page woke up (visible, online, pageshow), or went hidden or offline: a retry waiting
-    /// out a failure is hurried when the page became visible or came back online,
-    /// [`Machine::handle_timeout`] runs, and a logout the server has not confirmed is tried
-    /// again.
-    pub fn wake(&mut self, page: PageState, now: Ms) {
+    /// out a failure is hurried when the page became visible or came back online, the timer's
+    /// work runs, and a logout the server has not confirmed is tried again.
+    fn wake(&mut self, page: PageState, now: Ms) {
         let was = core::mem::replace(&mut self.page, page);
         let back = (page.visible && !was.visible) || (page.online && !was.online);
         if back && page.visible && page.online {
@@ -423,23 +356,10 @@ impl<U: Clone> Machine<U> {
         // Not behind a login: its cookies will replace the ones the logout was to clear. Not
         // from a page going hidden (it may be unloading: its request and lock would be cut
         // off mid-way).
-        if self.logout_pending() && self.idle() && page.online && page.visible {
-            self.push_job(jobs::JobKind::logout());
+        if self.logout_pending() && self.queue.idle() && page.online && page.visible {
+            self.push(Work::Logout(job::Logout::new()));
         }
         self.handle_timeout(now);
-    }
-
-    /// Why the session could not be decided, while the machine keeps trying.
-    pub fn unreachable(&self) -> Option<&AuthError> {
-        match &self.phase {
-            Phase::Unknown { unreachable } => unreachable.as_ref(),
-            _ => None,
-        }
-    }
-
-    /// No live job is queued: the session is not about to change by this tab's hand.
-    fn idle(&self) -> bool {
-        self.jobs.iter().all(|j| j.superseded)
     }
 
     /// The proactive refresh moment: `leeway` before expiry, where the leeway is capped at half
@@ -454,21 +374,23 @@ impl<U: Clone> Machine<U> {
         self.next_id
     }
 
-    /// Carries the queue forward: drops superseded jobs that wait for nothing, asks for the
-    /// lock, starts the head job, ends a grace period that is over, and lets the lock go when
-    /// the queue is empty. Called after every input.
+    /// Queues a job; its id.
+    fn push(&mut self, work: Work) -> JobId {
+        let id = JobId(self.next_id());
+        self.queue.push(job::Job { id, work });
+        id
+    }
+
+    /// Carries the queue forward: asks for the lock, starts the head job when it may, and
+    /// lets the lock go when the queue is empty. Called after every input that changes it.
     fn pump(&mut self, now: Ms) {
-        while let Some(head) = self.jobs.front() {
-            if head.superseded && !head.on_wire() {
-                self.jobs.pop_front();
-                continue;
-            }
-            if !head.queued_or_grace_over(now) {
+        while let Some(head) = self.queue.head() {
+            if !head.ready(now) {
                 break;
             }
-            if self.opts.cross_tab && self.lock != Lock::Held {
-                if self.lock == Lock::Free {
-                    self.lock = Lock::Wanted;
+            if self.opts.cross_tab && self.queue.lock != Lock::Held {
+                if self.queue.lock == Lock::Free {
+                    self.queue.lock = Lock::Wanted;
                     let wait = Delay::ms(self.opts.timeout.saturating_mul(LOCK_WAIT_FACTOR));
                     self.actions.push_back(Action::AcquireLock(wait));
                 }
@@ -476,24 +398,26 @@ impl<U: Clone> Machine<U> {
             }
             self.advance_head(now);
         }
-        if self.jobs.is_empty() && self.lock == Lock::Held {
-            self.lock = Lock::Free;
+        if self.queue.is_empty() && self.queue.lock == Lock::Held {
+            self.queue.lock = Lock::Free;
             self.actions.push_back(Action::ReleaseLock);
         }
     }
 
-    /// The cross-tab lock was granted; `waited`: another tab held it first (its broadcast may
-    /// be arriving).
-    pub fn lock_acquired(&mut self, waited: bool, now: Ms) {
-        if self.lock != Lock::Wanted {
+    /// The cross-tab lock was granted.
+    fn lock_acquired(&mut self, waited: Waited, now: Ms) {
+        if self.queue.lock != Lock::Wanted {
             // Not asked for (any more): let it go.
             self.actions.push_back(Action::ReleaseLock);
             return;
         }
-        self.lock = Lock::Held;
-        if waited {
-            if let Some(head) = self.jobs.front_mut() {
-                head.after_waited_lock(now + ADOPT_GRACE_MS);
+        self.queue.lock = Lock::Held;
+        if waited == Waited::ForAnotherTab {
+            if let Some(mut head) = self.queue.take_head() {
+                if let Work::Refresh(r) = &mut head.work {
+                    r.after_lock_waited(now + ADOPT_GRACE_MS);
+                }
+                self.queue.push_front(head);
             }
         }
         self.pump(now);
@@ -501,11 +425,11 @@ impl<U: Clone> Machine<U> {
 
     /// The cross-tab lock could not be had (another tab held it for longer than the wait):
     /// the head job fails as if its request had timed out.
-    pub fn lock_failed(&mut self, now: Ms) {
-        if self.lock != Lock::Wanted {
+    fn lock_failed(&mut self, now: Ms) {
+        if self.queue.lock != Lock::Wanted {
             return;
         }
-        self.lock = Lock::Free;
+        self.queue.lock = Lock::Free;
         let e = AuthError::new(
             ErrorCode::Timeout,
             "timed out waiting for another tab's request",
@@ -529,15 +453,5 @@ impl<U: Clone> Machine<U> {
     }
 }
 
-#[cfg(test)]
-mod accounts;
-#[cfg(test)]
-mod exchanges;
-#[cfg(test)]
-mod harness;
-#[cfg(test)]
-mod order;
-#[cfg(test)]
-mod props;
 #[cfg(test)]
 mod tests;

@@ -5,9 +5,9 @@
 //! others follow. A refresh that gets the lock after another tab's token arrived ends without
 //! a request (see `jobs`).
 
-use super::event::Snapshot;
-use super::jobs::JobKind;
-use super::{EventKind, Machine, Ms, Source, State};
+use super::io::Snapshot;
+use super::job::Work;
+use super::{EventKind, Machine, Ms, Phase, Source, State};
 use crate::outcome::header_safe;
 
 /// Two tokens issued in the same second have the same `exp` (whole seconds), but their
@@ -23,7 +23,7 @@ impl<U: Clone> Machine<U> {
     /// are superseded. A refresh is adopted unless it expires before what this tab holds by
     /// more than [`TIE_MS`] (a tie — issued in the same second — is adopted, so that the tabs
     /// agree on one token), and this tab is not signed out.
-    pub fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
+    pub(super) fn remote_token(&mut self, snapshot: Snapshot<U>, signed_in: bool, now: Ms) {
         self.peers_seen = true;
         let snapshot = self.on_machine_clock(snapshot);
         let record = &snapshot.record;
@@ -36,10 +36,10 @@ impl<U: Clone> Machine<U> {
         let was = self.state();
         if signed_in {
             // A logout already on the wire goes on: its answer ends it.
-            let taken = self.take_superseded(&|j| match j.kind {
-                JobKind::Refresh { .. } => true,
-                JobKind::Logout { .. } => !j.on_wire(),
-                JobKind::Login { .. } | JobKind::Account { .. } | JobKind::Doctor => false,
+            let taken = self.take_superseded(&|j| match j.work {
+                Work::Refresh(_) => true,
+                Work::Logout(_) => j.on_wire().is_none(),
+                _ => false,
             });
             self.sign_in(snapshot.record, snapshot.user, None);
             self.persist();
@@ -71,7 +71,7 @@ impl<U: Clone> Machine<U> {
     }
 
     /// Another tab called `logout()` (it talks to the server; this tab only forgets).
-    pub fn remote_signed_out(&mut self, now: Ms) {
+    pub(super) fn remote_signed_out(&mut self, now: Ms) {
         self.peers_seen = true;
         if self.state() == State::SignedOut {
             return;
@@ -80,7 +80,7 @@ impl<U: Clone> Machine<U> {
     }
 
     /// The server refused the refresh cookie in another tab.
-    pub fn remote_expired(&mut self, now: Ms) {
+    pub(super) fn remote_expired(&mut self, now: Ms) {
         self.peers_seen = true;
         if self.state() != State::SignedIn {
             return;
@@ -99,9 +99,14 @@ impl<U: Clone> Machine<U> {
         self.pump(now);
     }
 
-    pub(super) fn persist(&mut self) {
-        if let Some(s) = self.snapshot() {
-            self.actions.push_back(super::Action::Persist(s));
+    /// Another tab's `updateUser()` changed the user.
+    pub(super) fn remote_user(&mut self, snapshot: Snapshot<U>, now: Ms) {
+        self.peers_seen = true;
+        if let (Some(u), Phase::SignedIn { user, .. }) = (snapshot.user, &mut self.phase) {
+            *user = Some(u);
+            self.persist();
+            self.push_event(Source::OtherTab, EventKind::UserUpdated, None);
         }
+        self.pump(now);
     }
 }

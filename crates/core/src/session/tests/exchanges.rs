@@ -1,7 +1,6 @@
 //! The login and logout exchanges as jobs: past Django's CSRF check (a Bearer from the refresh
 //! cookie, else a minted CSRF cookie), never with an expired Bearer, and the durable logout
 //! that only an answer of the view can confirm.
-use super::harness::*;
 use super::*;
 use crate::outcome::Endpoint::{Login, Logout, Refresh};
 use alloc::string::ToString;
@@ -136,7 +135,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     assert!(s.session_token(r).is_some());
     s.take_events();
     assert_eq!(s.outcome(turn), Some(&Outcome::Turn));
-    assert!(s.lock_held, "the queue, and the lock, are the doctor's");
+    assert!(s.lock_held(), "the queue, and the lock, are the doctor's");
     // Meanwhile the app asks for things: they wait.
     let later = s.refresh();
     let restored = s.restore();
@@ -151,7 +150,7 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
     assert!(!s.logout_flag && !s.m.logout_pending());
     assert_eq!(s.code(later), Some("session_expired"));
     assert_eq!(s.outcome(restored), Some(&Outcome::NoSession));
-    assert!(s.wire.is_empty() && !s.lock_held);
+    assert!(s.wire.is_empty() && !s.lock_held());
     // Unconfirmed: the logout stays pending.
     let mut s = Shell::new(opts());
     s.signed_in();

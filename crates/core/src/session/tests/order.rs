@@ -1,6 +1,5 @@
 //! The orderings of the session-core issue, one test each: what the app calls while
 //! something else is in flight, and what must come out (see `ops` for the table).
-use super::harness::*;
 use super::*;
 use crate::outcome::Endpoint::{Login, Logout, Refresh, User};
 use alloc::string::ToString;
@@ -252,7 +251,7 @@ fn another_tabs_sign_in_supersedes_a_logout_not_yet_sent() {
     s.signed_in();
     let out = s.logout();
     assert!(
-        s.lock_wanted,
+        s.lock_wanted(),
         "waiting for the other tab's login to let go of the lock"
     );
     let theirs = s.their_record("theirs", 300_000);
@@ -264,5 +263,5 @@ fn another_tabs_sign_in_supersedes_a_logout_not_yet_sent() {
         s.sent.iter().all(|r| r.endpoint != Logout),
         "it would end their session"
     );
-    assert!(!s.lock_held);
+    assert!(!s.lock_held());
 }

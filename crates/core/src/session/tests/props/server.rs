@@ -149,7 +149,7 @@ impl World {
     /// Another tab acts: only while this tab is not holding the lock (the other tab's request
     /// needs it), and only with `crossTab` (without it no message arrives).
     pub(super) fn remote(&mut self, op: &Op) {
-        if self.lock_held || !self.m.opts.cross_tab {
+        if self.ledger.lock_held || !self.m.opts.cross_tab {
             return;
         }
         self.intent = None;
@@ -186,8 +186,7 @@ impl World {
         for (_, request, seq) in core::mem::take(&mut self.wire) {
             let _ = self.serve(&request, seq, Fault::None);
         }
-        self.lock_wanted = false;
-        self.lock_held = false;
+        self.ledger = Ledger::default();
         let unsettled = (1..=self.ops)
             .map(OpId)
             .filter(|op| !self.settled.contains_key(op) && !self.lost.contains(op));

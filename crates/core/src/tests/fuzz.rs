@@ -17,7 +17,8 @@ use super::outcome::{classify, error_for, BodyFacts, Endpoint, Grant};
 use super::reply::{facts, iso8601_ms, Body, FieldNames, Member};
 use super::secret::Secret;
 use super::session::{
-    Machine, OpId, Options, PageState, Reading, Reply, ReqId, Snapshot, TokenRecord,
+    Call, Input, Machine, OpId, Options, PageState, Reading, Reply, ReqId, Snapshot, TokenRecord,
+    Waited,
 };
 
 /// A body of arbitrary members.
@@ -168,11 +169,12 @@ proptest! {
         let mut m: Machine<()> = Machine::new(opts, false, Reading::default());
         let record = TokenRecord { value: Secret::new(value.clone()), expires_at: expires, lifetime };
         let snapshot = Snapshot { record, user: None };
-        m.restore(OpId(1), Some(snapshot.clone()), now);
-        m.remote_token(snapshot, signed_in, now);
-        m.lock_acquired(true, now);
+        let at = Reading { wall: now, mono: now };
+        m.handle(Input::Call(OpId(1), Call::Restore(Some(snapshot.clone()))), at);
+        m.handle(Input::RemoteToken(snapshot, signed_in), at);
+        m.handle(Input::LockAcquired(Waited::ForAnotherTab), at);
         let _ = m.poll_timeout();
-        m.handle_timeout(now);
+        m.handle(Input::Timeout, at);
         while m.poll_action().is_some() {}
         // Whatever the input, a token never shows in Debug output.
         if value.chars().count() >= 12 {
@@ -203,10 +205,10 @@ fn debug_of_token_holding_types_is_redacted() {
         user_lookup: false,
     };
     let mut m: Machine<&str> = Machine::new(opts, false, Reading::default());
-    m.login(
-        OpId(1),
-        Secret::new(String::from(r#"{"password":"eyJpw"}"#)),
-        0,
+    let credentials = Secret::new(String::from(r#"{"password":"eyJpw"}"#));
+    m.handle(
+        Input::Call(OpId(1), Call::Login(credentials)),
+        Reading::default(),
     );
     let mut shown = alloc::vec![format!("{m:?}")];
     shown.extend(core::iter::from_fn(|| m.poll_action()).map(|a| format!("{a:?}")));
@@ -216,7 +218,7 @@ fn debug_of_token_holding_types_is_redacted() {
         user: Some("ada"),
     };
     shown.push(format!("{reply:?}"));
-    m.reply(ReqId(2), Ok(reply), 0);
+    m.handle(Input::Reply(ReqId(2), Ok(reply)), Reading::default());
     shown.extend(core::iter::from_fn(|| m.poll_action()).map(|a| format!("{a:?}")));
     shown.extend([
         format!("{grant:?}"),

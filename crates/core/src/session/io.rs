@@ -1,5 +1,6 @@
-//! What the machine tells the shell: requests to send, the lock, storage, messages to other
-//! tabs, events for subscribers, and how each app call settles.
+//! What crosses between the machine and its shell: the inputs (the app's calls, replies, lock
+//! grants, other tabs' messages, the page), and the actions (requests to send, the lock,
+//! storage, messages to other tabs, events for subscribers, and how each app call settles).
 
 use alloc::string::String;
 
@@ -179,7 +180,7 @@ pub enum Outcome<U> {
     Decided,
 }
 
-/// An app call, as the shell hands it to [`super::Machine::handle`].
+/// An app call, as the shell hands it to [`super::Machine::handle`] in [`Input::Call`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Call<U> {
     /// `login(credentials)`: the JSON body to send.
@@ -219,8 +220,8 @@ pub enum Input<U> {
     Call(OpId, Call<U>),
     /// The reply to a request.
     Reply(ReqId, Result<super::Reply<U>, AuthError>),
-    /// The cross-tab lock was granted (`true`: another tab held it first).
-    LockAcquired(bool),
+    /// The cross-tab lock was granted.
+    LockAcquired(Waited),
     /// The cross-tab lock could not be had in time.
     LockFailed,
     /// The timer fired.
@@ -248,10 +249,10 @@ pub enum Input<U> {
 /// Effects for the shell to carry out, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action<U> {
-    /// Send a request; feed its reply back with [`super::Machine::reply`].
+    /// Send a request; feed its reply back as [`Input::Reply`].
     Send(ReqId, Request),
     /// Acquire the cross-tab lock, waiting at most this long; feed back
-    /// [`super::Machine::lock_acquired`] or [`super::Machine::lock_failed`].
+    /// [`Input::LockAcquired`] or [`Input::LockFailed`].
     AcquireLock(Delay),
     /// Release the cross-tab lock.
     ReleaseLock,
@@ -271,6 +272,15 @@ pub enum Action<U> {
     ForgetLogout,
 }
 
+/// How the cross-tab lock was granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waited {
+    /// At once: no other tab held it.
+    No,
+    /// After another tab held it: that tab's result (a broadcast token) may be arriving.
+    ForAnotherTab,
+}
+
 /// What a tab tells the others.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Broadcast<U> {
@@ -287,20 +297,4 @@ pub enum Broadcast<U> {
     Expired,
     /// `updateUser()` changed the user: the session with it.
     User(Snapshot<U>),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_delay_fits_a_browser_timer() {
-        assert_eq!(Delay::ms(15_000).get(), 15_000);
-        // timeoutMs at its documented maximum, times the refresh's factor of 4: clamped, so
-        // the timer does not fire at once.
-        assert_eq!(Delay::ms(4 * 2_147_483_647), Delay::MAX);
-        assert_eq!(Delay::ms(u64::MAX).get(), 2_147_483_647);
-        assert_eq!(Delay::until(10, 20).get(), 0);
-        assert_eq!(Delay::until(u64::MAX, 0), Delay::MAX);
-    }
 }

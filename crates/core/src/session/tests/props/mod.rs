@@ -24,7 +24,6 @@ mod server;
 
 use ops::{iat_kind, op, Fault, Iat, Op};
 
-use super::harness::{detail, jwt_claims, token_facts};
 use super::*;
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -65,8 +64,8 @@ struct World {
     tokens: BTreeMap<String, (u32, Option<u64>, u64)>,
     /// A login reply with a fresh `iat` was observed by the machine.
     login_seen: bool,
-    lock_wanted: bool,
-    lock_held: bool,
+    /// The per-action invariants (see [`super::Ledger`]) and the lock's state.
+    ledger: Ledger,
     ops: u32,
     settled: BTreeMap<OpId, Outcome<u32>>,
     /// The sequence number of the first request sent after the app's latest login/logout.
@@ -128,8 +127,7 @@ impl World {
             session_iat: BTreeMap::new(),
             tokens: BTreeMap::new(),
             login_seen: false,
-            lock_wanted: false,
-            lock_held: false,
+            ledger: Ledger::default(),
             ops: 0,
             settled: BTreeMap::new(),
             barrier: 0,
@@ -205,32 +203,16 @@ impl World {
     fn drain(&mut self) {
         let mut signed_in = false;
         while let Some(a) = self.m.poll_action() {
+            let cookie_out = self.cookie_request_out();
+            self.ledger.saw(&a, cookie_out, self.m.opts.cross_tab);
             match a {
                 Action::Send(id, r) => {
                     assert!(
                         !(self.examining && r.sets_cookies()),
                         "a request during the doctor's cycle"
                     );
-                    if r.sets_cookies() {
-                        assert!(
-                            !self.cookie_request_out(),
-                            "cookie-setting requests overlap"
-                        );
-                        assert!(
-                            self.lock_held || !self.m.opts.cross_tab,
-                            "sent without the lock"
-                        );
-                    }
                     self.seq += 1;
                     self.wire.push((id, r, self.seq));
-                }
-                Action::AcquireLock(_) => {
-                    assert!(!self.lock_wanted && !self.lock_held, "lock asked twice");
-                    self.lock_wanted = true;
-                }
-                Action::ReleaseLock => {
-                    assert!(!self.cookie_request_out(), "lock let go mid-request");
-                    self.lock_held = false;
                 }
                 Action::Settle(op, o) => {
                     if o == Outcome::Turn {
@@ -252,7 +234,7 @@ impl World {
                             self.deciding
                         );
                     }
-                    assert!(self.settled.insert(op, o).is_none(), "{op:?} settled twice");
+                    self.settled.insert(op, o);
                 }
                 Action::Emit(e) => {
                     if e.source == Source::ThisTab && self.signed_out_by_app {
@@ -317,9 +299,12 @@ impl World {
     }
 
     fn grant(&mut self, waited: bool) {
-        if self.lock_wanted {
-            self.lock_wanted = false;
-            self.lock_held = true;
+        if self.ledger.grant() {
+            let waited = if waited {
+                Waited::ForAnotherTab
+            } else {
+                Waited::No
+            };
             self.input(Input::LockAcquired(waited));
         }
     }
@@ -425,7 +410,7 @@ impl World {
         let now = self.now();
         if self.m.poll_timeout().is_some_and(|t| t <= now) {
             self.input(Input::Timeout);
-            let idle = self.wire.is_empty() && !self.lock_wanted;
+            let idle = self.wire.is_empty() && !self.ledger.lock_wanted;
             let again = self.m.poll_timeout().is_some_and(|t| t <= self.now());
             assert!(
                 !(idle && again),
@@ -452,7 +437,7 @@ impl World {
                     self.advance(t.saturating_sub(now), true);
                     self.input(Input::Timeout);
                 }
-                _ if self.lock_wanted => {}
+                _ if self.ledger.lock_wanted => {}
                 _ => return,
             }
         }
@@ -460,7 +445,7 @@ impl World {
     }
 
     fn check_settled(&self) {
-        assert!(self.wire.is_empty() && !self.lock_wanted && !self.lock_held);
+        assert!(self.wire.is_empty() && !self.ledger.lock_wanted && !self.ledger.lock_held);
         assert_eq!(
             (self.settled.len() + self.lost.len()) as u32,
             self.ops,

@@ -1,7 +1,24 @@
-//! A fake shell for the machine's tests: it records what the machine asks for, holds the lock,
-//! and answers requests as the tests say.
+//! The session machine's tests, native (`cargo test -p tokenward-core`): the rules one by one
+//! ([`rules`]), the orderings that went wrong when the flows lived outside the machine
+//! ([`order`]), the login and logout exchanges ([`exchanges`]), the account calls
+//! ([`accounts`]), the timing, clock and backoff rules, and the model-based property test
+//! ([`props`]). Every test drives the machine through `handle()`, as the shell does, through the
+//! fake shell below: it records what the machine asks for, holds the lock, and answers
+//! requests as the tests say, checking the per-action invariants as it goes.
+
+mod accounts;
+mod backoff;
+mod clock;
+mod exchanges;
+mod io;
+mod order;
+mod props;
+mod rules;
+mod timing;
 
 use super::*;
+use crate::error::{AuthError, ErrorCode};
+use crate::secret::Secret;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -56,6 +73,53 @@ pub fn json() -> BodyFacts {
     }
 }
 
+/// The per-action invariants every fake shell checks — the unit tests' [`Shell`] and the
+/// property test's world alike: cookie-setting requests never overlap and go out only under the
+/// cross-tab lock (with `crossTab`), the lock is asked for once and let go only with no such
+/// request out, and every call settles at most once.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    pub lock_wanted: bool,
+    pub lock_held: bool,
+    settled: Vec<OpId>,
+}
+
+impl Ledger {
+    /// Checks `action`, the machine's next, given whether a cookie-setting request is on the
+    /// wire now; keeps the lock's state.
+    pub fn saw<U>(&mut self, action: &Action<U>, cookie_out: bool, cross_tab: bool) {
+        match action {
+            Action::Send(_, r) if r.sets_cookies() => {
+                assert!(!cookie_out, "two cookie-setting requests overlap");
+                assert!(
+                    self.lock_held || !cross_tab,
+                    "a cookie-setting request without the lock"
+                );
+            }
+            Action::AcquireLock(_) => {
+                assert!(!self.lock_wanted && !self.lock_held, "lock asked twice");
+                self.lock_wanted = true;
+            }
+            Action::ReleaseLock => {
+                assert!(!cookie_out, "lock released with a request on the wire");
+                self.lock_held = false;
+            }
+            Action::Settle(op, _) => {
+                assert!(!self.settled.contains(op), "{op:?} settled twice");
+                self.settled.push(*op);
+            }
+            _ => {}
+        }
+    }
+
+    /// The lock is granted when it is wanted: whether it was.
+    pub fn grant(&mut self) -> bool {
+        let wanted = core::mem::take(&mut self.lock_wanted);
+        self.lock_held |= wanted;
+        wanted
+    }
+}
+
 pub struct Shell {
     pub m: M,
     pub now: Ms,
@@ -68,8 +132,7 @@ pub struct Shell {
     pub broadcasts: Vec<Broadcast<&'static str>>,
     pub stored: Option<Snapshot<&'static str>>,
     pub logout_flag: bool,
-    pub lock_wanted: bool,
-    pub lock_held: bool,
+    pub ledger: Ledger,
     next_op: u32,
     serial: u32,
 }
@@ -90,8 +153,7 @@ impl Shell {
             broadcasts: Vec::new(),
             stored: None,
             logout_flag: false,
-            lock_wanted: false,
-            lock_held: false,
+            ledger: Ledger::default(),
             next_op: 0,
             serial: 0,
         }
@@ -100,47 +162,32 @@ impl Shell {
     /// Carries out the machine's actions.
     pub fn drain(&mut self) {
         while let Some(a) = self.m.poll_action() {
+            let cookie_out = self.wire.iter().any(|(_, w)| w.sets_cookies());
+            self.ledger.saw(&a, cookie_out, self.m.opts.cross_tab);
             match a {
                 Action::Send(id, r) => {
-                    if r.sets_cookies() {
-                        assert!(
-                            !self.wire.iter().any(|(_, w)| w.sets_cookies()),
-                            "two cookie-setting requests overlap"
-                        );
-                        assert!(
-                            self.lock_held || !self.m.opts.cross_tab,
-                            "a cookie-setting request without the lock"
-                        );
-                    }
                     self.sent.push(r.clone());
                     self.wire.push((id, r));
                 }
-                Action::AcquireLock(_) => {
-                    assert!(!self.lock_wanted && !self.lock_held, "lock asked twice");
-                    self.lock_wanted = true;
-                }
-                Action::ReleaseLock => {
-                    assert!(
-                        !self.wire.iter().any(|(_, w)| w.sets_cookies()),
-                        "lock released with a request on the wire"
-                    );
-                    self.lock_held = false;
-                }
-                Action::Settle(op, o) => {
-                    assert!(
-                        !self.settled.iter().any(|(s, _)| *s == op),
-                        "{op:?} settled twice"
-                    );
-                    self.settled.push((op, o));
-                }
+                Action::Settle(op, o) => self.settled.push((op, o)),
                 Action::Emit(e) => self.events.push((e.kind, e.source)),
                 Action::Persist(s) => self.stored = Some(s),
                 Action::ClearStorage => self.stored = None,
                 Action::Broadcast(b) => self.broadcasts.push(b),
                 Action::RememberLogout => self.logout_flag = true,
                 Action::ForgetLogout => self.logout_flag = false,
+                Action::AcquireLock(_) | Action::ReleaseLock => {}
             }
         }
+    }
+
+    /// Whether the lock is wanted, and held.
+    pub fn lock_wanted(&self) -> bool {
+        self.ledger.lock_wanted
+    }
+
+    pub fn lock_held(&self) -> bool {
+        self.ledger.lock_held
     }
 
     fn op(&mut self) -> OpId {
@@ -190,9 +237,12 @@ impl Shell {
 
     /// Grants the lock when it is wanted.
     pub fn grant(&mut self, waited: bool) {
-        if self.lock_wanted {
-            self.lock_wanted = false;
-            self.lock_held = true;
+        if self.ledger.grant() {
+            let waited = if waited {
+                Waited::ForAnotherTab
+            } else {
+                Waited::No
+            };
             self.input(Input::LockAcquired(waited));
         }
     }

@@ -1,6 +1,5 @@
 //! Unit tests of the session machine, through the fake shell of `harness`: one test per rule,
 //! and the orderings that went wrong when the flows lived outside the machine.
-use super::harness::*;
 use super::*;
 use crate::outcome::BodyFacts;
 use crate::outcome::Endpoint::{Login, Refresh, User};
@@ -12,7 +11,7 @@ fn login_persists_broadcasts_emits_and_settles() {
     let mut s = Shell::new(opts());
     let op = s.login();
     assert!(
-        s.lock_wanted && s.wire.is_empty(),
+        s.lock_wanted() && s.wire.is_empty(),
         "the login waits for the lock"
     );
     s.grant(false);
@@ -30,7 +29,7 @@ fn login_persists_broadcasts_emits_and_settles() {
             ..
         }]
     ));
-    assert!(!s.lock_held, "the lock is let go when the queue is empty");
+    assert!(!s.lock_held(), "the lock is let go when the queue is empty");
 }
 
 #[test]
@@ -171,7 +170,7 @@ fn every_timer_is_clamped_to_what_set_timeout_honours() {
         ..opts()
     });
     let op = s.login();
-    assert!(s.lock_wanted);
+    assert!(s.lock_wanted());
     s.grant(false);
     s.ok(Login, ADA);
     s.refresh();
@@ -281,7 +280,7 @@ fn a_refresh_that_waited_for_the_lock_adopts_the_token_another_tab_sent() {
     s.advance(ADOPT_GRACE_MS);
     assert!(s.sent.iter().all(|r| r.endpoint != Refresh), "no request");
     assert_eq!(s.session_token(op), Some(theirs.value.expose().to_string()));
-    assert!(!s.lock_held);
+    assert!(!s.lock_held());
 }
 
 #[test]
@@ -391,7 +390,7 @@ fn without_cross_tab_no_lock_is_asked() {
         ..opts()
     });
     s.login();
-    assert!(!s.lock_wanted && s.pending(Login));
+    assert!(!s.lock_wanted() && s.pending(Login));
     s.ok(Login, ADA);
     s.refresh();
     assert!(s.pending(Refresh));
@@ -550,7 +549,7 @@ fn a_restore_the_server_could_not_answer_is_retried_until_an_answer_decides_it()
     s.input(page(false, true));
     assert_eq!(s.m.poll_timeout(), None);
     s.advance(600_000);
-    assert!(s.wire.is_empty() && !s.lock_wanted);
+    assert!(s.wire.is_empty() && !s.lock_wanted());
     // Visible again: at once.
     s.input(page(true, true));
     s.grant(false);
@@ -570,7 +569,7 @@ fn offline_no_retry_online_one_at_once_and_a_burst_of_events_is_one_request() {
     s.fail(Refresh, AuthError::new(ErrorCode::Timeout, "slow"));
     s.input(page(true, false));
     s.advance(600_000);
-    assert!(s.wire.is_empty() && !s.lock_wanted, "never while offline");
+    assert!(s.wire.is_empty() && !s.lock_wanted(), "never while offline");
     for _ in 0..5 {
         s.input(page(true, true));
         s.input(page(true, false));
@@ -601,7 +600,7 @@ fn an_anonymous_visitors_restore_emits_nothing_and_plans_nothing() {
 fn a_login_gives_up_at_twice_timeout_ms_and_a_late_success_still_signs_in() {
     let mut s = Shell::new(opts());
     let op = s.login();
-    assert!(s.lock_wanted, "another tab holds the lock");
+    assert!(s.lock_wanted(), "another tab holds the lock");
     s.advance(30_000);
     assert_eq!(s.code(op), Some("timeout"));
     assert_eq!(

@@ -1,14 +1,26 @@
-//! Applying what happened: a session signed in, refreshed, refused or logged out, and the
-//! waiters of the job that did it settled. Only the current job's results get here: a
-//! superseded job's never do (see `jobs`).
+//! What finished jobs do to the session: signed in, refreshed, refused or logged out, and the
+//! waiters of the job that did it settled. Only a live job's results get here: a superseded
+//! job's never do (it drains, see `job`).
 
-use super::event::{Action, Outcome};
-use super::jobs::{signed_out, JobKind, Lookup};
-use super::ops::{On, Want};
-use super::{Broadcast, EventKind, Failure, Machine, Ms, Phase, Reply, State, Token, TokenRecord};
+use super::calls::Lookup;
+use super::io::{Action, Outcome, Snapshot};
+use super::job::{JobId, Logout, Work};
+use super::waiters::{signed_out, On, Want};
+use super::{Broadcast, EventKind, Failure, Machine, Ms, Phase, State, Token, TokenRecord};
 use crate::error::AuthError;
 use crate::logout::LogoutOutcome;
-use crate::outcome::Grant;
+use crate::outcome::{BodyFacts, Grant};
+
+/// A reply to one of the SDK's requests, as the shell read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply<U> {
+    /// HTTP status.
+    pub status: u16,
+    /// What the body says.
+    pub facts: BodyFacts,
+    /// The user object: the user field of a login reply, or the body of a user look-up.
+    pub user: Option<U>,
+}
 
 impl<U: Clone> Machine<U> {
     /// `record` (machine time) becomes the current token, one generation newer, for `user`;
@@ -53,10 +65,16 @@ impl<U: Clone> Machine<U> {
         }
     }
 
+    /// Persists the session as it now stands (the one way to): the snapshot, when signed in.
+    pub(super) fn persist(&mut self) -> Option<Snapshot<U>> {
+        let snapshot = self.snapshot()?;
+        self.actions.push_back(Action::Persist(snapshot.clone()));
+        Some(snapshot)
+    }
+
     /// Persists and broadcasts the session (after a login, a refresh or a restore).
     pub(super) fn share(&mut self, signed_in: bool) {
-        if let Some(snapshot) = self.snapshot() {
-            self.actions.push_back(Action::Persist(snapshot.clone()));
+        if let Some(snapshot) = self.persist() {
             self.actions.push_back(Action::Broadcast(Broadcast::Token {
                 snapshot,
                 signed_in,
@@ -72,7 +90,7 @@ impl<U: Clone> Machine<U> {
         self.actions.push_back(Action::ClearStorage);
     }
 
-    pub(super) fn logged_in(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+    pub(super) fn logged_in(&mut self, job: JobId, record: TokenRecord, user: Option<U>, now: Ms) {
         // The cookies are this session's now: a pending logout any tab remembered (one closed
         // before the server confirmed it, say) has nothing left to end, and must not end this
         // one on the next page load.
@@ -88,8 +106,8 @@ impl<U: Clone> Machine<U> {
         });
     }
 
-    pub(super) fn login_failed(&mut self, job: u32, mut e: AuthError, now: Ms) {
-        if self.awaited_for(job, Want::SignUp) {
+    pub(super) fn login_failed(&mut self, job: JobId, mut e: AuthError, now: Ms) {
+        if self.waiters.awaited_for(job, Want::SignUp) {
             e.message = "the account was created, but signing in with the same credentials \
                          failed (pass them as signUp(fields, { credentials }))"
                 .into();
@@ -107,14 +125,14 @@ impl<U: Clone> Machine<U> {
     pub(super) fn end_orphaned(&mut self) {
         if core::mem::take(&mut self.orphaned) {
             self.end_locally(true);
-            self.push_job(JobKind::logout());
+            self.push(Work::Logout(Logout::new()));
         }
     }
 
-    pub(super) fn refreshed(&mut self, job: u32, record: TokenRecord, user: Option<U>, now: Ms) {
+    pub(super) fn refreshed(&mut self, job: JobId, record: TokenRecord, user: Option<U>, now: Ms) {
         let was = self.state();
         let user = user.or_else(|| self.user().cloned());
-        let after_401 = self.awaited_for(job, Want::Retry);
+        let after_401 = self.waiters.awaited_for(job, Want::Retry);
         self.sign_in(record, user, after_401.then_some(now));
         self.share(false);
         if was == State::SignedIn {
@@ -125,7 +143,7 @@ impl<U: Clone> Machine<U> {
         self.end_job_waiters(job, now, &|m, want| m.session_or_failure(want));
     }
 
-    pub(super) fn refresh_failed(&mut self, job: u32, failure: Failure, e: AuthError, now: Ms) {
+    pub(super) fn refresh_failed(&mut self, job: JobId, failure: Failure, e: AuthError, now: Ms) {
         match failure {
             Failure::Transient => {
                 // The session is kept, or stays undecided: try again later.
@@ -138,7 +156,7 @@ impl<U: Clone> Machine<U> {
                 let was = self.state();
                 // Nobody asked (a retry of this machine's own, or a restore() that gave up
                 // waiting): the app hears it from an event.
-                let unasked = !self.awaited_for(job, Want::Restore);
+                let unasked = !self.waiters.awaited_for(job, Want::Restore);
                 self.jar = None;
                 self.clear(false);
                 if was == State::SignedIn {
@@ -156,7 +174,7 @@ impl<U: Clone> Machine<U> {
         });
     }
 
-    pub(super) fn logged_out(&mut self, job: u32, outcome: LogoutOutcome, now: Ms) {
+    pub(super) fn logged_out(&mut self, job: JobId, outcome: LogoutOutcome, now: Ms) {
         // Cleared, or to be cleared by the pending logout.
         self.orphaned = false;
         if outcome.cookies_cleared {
@@ -181,18 +199,13 @@ impl<U: Clone> Machine<U> {
         reply: Result<Reply<U>, AuthError>,
         now: Ms,
     ) {
-        let user = reply
-            .ok()
-            .filter(|r| (200..300).contains(&r.status))
-            .and_then(|r| r.user);
+        let user = super::login::looked_up(reply);
         let current = self.token().is_some_and(|t| t.gen == lookup.gen);
         if let (true, Some(u), Phase::SignedIn { user: slot, .. }) =
             (current, user, &mut self.phase)
         {
             *slot = Some(u);
-            if let Some(s) = self.snapshot() {
-                self.actions.push_back(Action::Persist(s));
-            }
+            self.persist();
         }
         // Another session meanwhile: ask again of that one.
         self.end_waiters(On::Lookup(lookup.req), now, &|m, _| {
@@ -208,14 +221,5 @@ impl<U: Clone> Machine<U> {
             None if want == Want::Restore => Outcome::NoSession,
             None => Outcome::Failed(signed_out()),
         })
-    }
-
-    pub(super) fn end_job_waiters(
-        &mut self,
-        job: u32,
-        now: Ms,
-        outcome: &dyn Fn(&Self, Want) -> Option<Outcome<U>>,
-    ) {
-        self.end_waiters(On::Job(job), now, outcome);
     }
 }

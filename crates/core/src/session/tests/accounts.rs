@@ -1,7 +1,6 @@
 //! The account calls as jobs: sign-up ends in a login (never in the sign-up's own tokens),
 //! the password and profile calls go out with the session's token, get one fresh credential,
 //! and keep their place in the queue.
-use super::harness::*;
 use super::*;
 use crate::account::AccountCall::{ChangePassword, RequestReset, UpdateUser};
 use crate::outcome::Endpoint::{
@@ -50,7 +49,7 @@ fn sign_up_signs_in_with_the_same_credentials_and_never_uses_its_own_tokens() {
     assert_ne!(s.current(), Some(theirs));
     assert_eq!(s.take_events(), [(EventKind::SignedIn, Source::ThisTab)]);
     assert!(s.m.sign_up_exposed_refresh(), "for doctor()");
-    assert!(s.wire.is_empty() && !s.lock_held);
+    assert!(s.wire.is_empty() && !s.lock_held());
 }
 
 #[test]
@@ -65,7 +64,7 @@ fn sign_up_with_mandatory_verification_stays_signed_out() {
         None,
     );
     assert_eq!(s.outcome(op), Some(&Outcome::SignedUp(None)));
-    assert!(s.wire.is_empty() && !s.lock_held && s.take_events().is_empty());
+    assert!(s.wire.is_empty() && !s.lock_held() && s.take_events().is_empty());
     not_signed_in(&s);
 }
 
@@ -138,7 +137,7 @@ fn a_password_change_refreshes_once_after_a_refused_token_and_is_resent() {
     // Refused again: the error, no loop.
     s.answer(PasswordChange, 401, stale(), None);
     assert_eq!(s.code(op), Some("server"));
-    assert!(s.wire.is_empty() && !s.lock_held);
+    assert!(s.wire.is_empty() && !s.lock_held());
 
     let op = s.account(ChangePassword);
     s.grant(false);
