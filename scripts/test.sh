@@ -30,6 +30,7 @@ run cargo test --workspace
 
 echo "== npm package"
 scripts/build.sh web pkg
+scripts/size-budget.sh
 node -e 'const p=require("./pkg/package.json"); if (p.name !== "tokenward") { console.error("pkg name:", p.name); process.exit(1) }'
 tests/types/check.sh
 scripts/build.sh bundler target/pkg-bundler

@@ -43,7 +43,7 @@ pub(super) struct Inner {
     /// The `FormData` of calls not settled yet (`Payload::Form`).
     forms: RefCell<Vec<(OpId, JsValue)>>,
     next_op: Cell<u32>,
-    /// `onChange` subscribers (see events.js).
+    /// `onChange` subscribers (see page.js).
     pub(super) subscribers: Array,
     /// The machine's timer and the moment it is armed for.
     timer: RefCell<Option<(u64, Timeout)>>,

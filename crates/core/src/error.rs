@@ -100,7 +100,7 @@ impl AuthError {
     }
 
     /// A `config` error naming the offending key: `"<key>: <what>"`.
-    pub fn config(key: &str, what: &'static str) -> Self {
+    pub fn config(key: &str, what: &str) -> Self {
         let mut message = String::with_capacity(key.len() + what.len() + 2);
         message.push_str(key);
         message.push_str(": ");

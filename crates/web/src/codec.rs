@@ -1,5 +1,5 @@
 //! Every object that crosses between the machine and JavaScript, built and read in one place:
-//! the `Session`, the `LogoutResult`, `AuthEvent`s (shaped by events.js), the token record that
+//! the `Session`, the `LogoutResult`, `AuthEvent`s (shaped by page.js), the token record that
 //! storage and the cross-tab channel carry, the cross-tab messages, and the replies to the
 //! SDK's own requests. Reading is total: anything malformed is `None`, never a panic.
 
@@ -14,11 +14,11 @@ use tokenward_core::reply::{self, FieldNames};
 use tokenward_core::secret::Secret;
 use tokenward_core::session::{Broadcast, Event, Reply, Snapshot, TokenRecord};
 
-#[wasm_bindgen(module = "/src/events.js")]
+#[wasm_bindgen(module = "/src/page.js")]
 extern "C" {
-    /// See events.js.
+    /// See page.js.
     pub fn subscribe(list: &Array, callback: &Function) -> Function;
-    /// See events.js.
+    /// See page.js.
     #[wasm_bindgen(js_name = emit)]
     fn js_emit(list: &Array, kind: &str, user: &JsValue, source: &str, reason: Option<&str>)
         -> u32;

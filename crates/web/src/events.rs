@@ -7,7 +7,7 @@ use web_sys::EventTarget;
 
 use tokenward_core::session::PageState;
 
-#[wasm_bindgen(module = "/src/events.js")]
+#[wasm_bindgen(module = "/src/page.js")]
 extern "C" {
     #[wasm_bindgen(js_name = pageState)]
     fn page_bits() -> u32;

@@ -9,7 +9,7 @@
 //! object ([`config`]), the objects the machine's inputs and outcomes become ([`codec`]), errors
 //! ([`error`]), the SDK's own requests ([`endpoint`]). The mechanics of a request, of
 //! `document.cookie` and of a Web Locks acquisition are small JS snippets (`net.js`,
-//! `locks.js`) called once each: every web-sys call costs an import in the .wasm and a function
+//! `page.js`, `config.js`) called once each: every web-sys call costs an import in the .wasm and a function
 //! in the glue. Every decision stays in `tokenward-core`.
 #![no_std]
 #![deny(unsafe_code)]

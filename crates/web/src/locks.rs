@@ -1,7 +1,7 @@
 //! A cross-tab mutex for the requests that set or clear the session cookies (login, refresh,
 //! logout): the Web Locks API, or — where it is missing (plain http pages other than
 //! localhost, older browsers, some webviews) or refused (opaque origins) — a lease in
-//! `localStorage` that its holder renews while it holds it (both in locks.js).
+//! `localStorage` that its holder renews while it holds it (both in page.js).
 //!
 //! The lock is released when its [`LockGuard`] drops; by the browser when the holding tab
 //! closes (Web Locks); and, for the lease, on `pagehide`, or at the latest about a second
@@ -36,9 +36,9 @@ pub struct Acquired {
     pub waited: Waited,
 }
 
-#[wasm_bindgen(module = "/src/locks.js")]
+#[wasm_bindgen(module = "/src/page.js")]
 extern "C" {
-    /// See locks.js.
+    /// See page.js.
     #[wasm_bindgen(js_name = acquire)]
     fn js_acquire(name: &str, wait_ms: f64) -> Promise;
 }
