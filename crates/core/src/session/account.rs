@@ -185,8 +185,7 @@ impl<U: Clone> Machine<U> {
         };
         *user = Some(u);
         if let Some(s) = self.persist() {
-            self.actions
-                .push_back(Action::Broadcast(Broadcast::User(s)));
+            self.actions.push(Action::Broadcast(Broadcast::User(s)));
         }
         self.emit(EventKind::UserUpdated, None);
     }

@@ -136,10 +136,9 @@ impl<U: Clone> Machine<U> {
         if remember {
             // Before the request goes out, so that closing the page mid-request is covered
             // too; forgotten when the server confirms.
-            self.actions.push_back(Action::RememberLogout);
+            self.actions.push(Action::RememberLogout);
         }
-        self.actions
-            .push_back(Action::Broadcast(Broadcast::SignedOut));
+        self.actions.push(Action::Broadcast(Broadcast::SignedOut));
         if had_session {
             self.emit(EventKind::SignedOut, None);
         }
@@ -224,7 +223,7 @@ impl<U: Clone> Machine<U> {
                 }
                 unusable => {
                     if unusable.is_some() {
-                        self.actions.push_back(Action::ClearStorage);
+                        self.actions.push(Action::ClearStorage);
                     }
                     self.restore_by_refresh(op, now);
                 }

@@ -32,7 +32,6 @@
 //! - Expiry is judged on the machine's clock from the token's lifetime counted from receipt
 //!   ([`timing`]).
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 mod account;
@@ -153,7 +152,8 @@ pub struct Machine<U> {
     orphaned: bool,
     /// A sign-up answered with the refresh token in its body (for `doctor()`).
     refresh_exposed: bool,
-    actions: VecDeque<Action<U>>,
+    /// The actions for the shell, in order (a few per input: a `Vec`, see `queue`).
+    actions: Vec<Action<U>>,
 }
 
 impl<U: Clone> Machine<U> {
@@ -183,7 +183,7 @@ impl<U: Clone> Machine<U> {
             jar: None,
             orphaned: false,
             refresh_exposed: false,
-            actions: VecDeque::new(),
+            actions: Vec::new(),
         }
     }
 
@@ -208,7 +208,7 @@ impl<U: Clone> Machine<U> {
 
     /// The next queued effect.
     pub fn poll_action(&mut self) -> Option<Action<U>> {
-        self.actions.pop_front()
+        (!self.actions.is_empty()).then(|| self.actions.remove(0))
     }
 
     /// When the shell should next feed [`Input::Timeout`].
@@ -392,7 +392,7 @@ impl<U: Clone> Machine<U> {
                 if self.queue.lock == Lock::Free {
                     self.queue.lock = Lock::Wanted;
                     let wait = Delay::ms(self.opts.timeout.saturating_mul(LOCK_WAIT_FACTOR));
-                    self.actions.push_back(Action::AcquireLock(wait));
+                    self.actions.push(Action::AcquireLock(wait));
                 }
                 break;
             }
@@ -400,7 +400,7 @@ impl<U: Clone> Machine<U> {
         }
         if self.queue.is_empty() && self.queue.lock == Lock::Held {
             self.queue.lock = Lock::Free;
-            self.actions.push_back(Action::ReleaseLock);
+            self.actions.push(Action::ReleaseLock);
         }
     }
 
@@ -408,7 +408,7 @@ impl<U: Clone> Machine<U> {
     fn lock_acquired(&mut self, waited: Waited, now: Ms) {
         if self.queue.lock != Lock::Wanted {
             // Not asked for (any more): let it go.
-            self.actions.push_back(Action::ReleaseLock);
+            self.actions.push(Action::ReleaseLock);
             return;
         }
         self.queue.lock = Lock::Held;
@@ -440,7 +440,7 @@ impl<U: Clone> Machine<U> {
 
     fn push_event(&mut self, source: Source, kind: EventKind, reason: Option<&'static str>) {
         let user = self.user().cloned();
-        self.actions.push_back(Action::Emit(Event {
+        self.actions.push(Action::Emit(Event {
             kind,
             user,
             source,

@@ -3,7 +3,6 @@
 //! the lock, so that login, refresh, logout and the account calls never overlap, in a tab or
 //! across tabs.
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use super::io::{Action, Delay, Payload, ReqId, Request};
@@ -25,34 +24,36 @@ pub(super) enum Lock {
 /// The jobs, in the order the app asked for them, and the lock.
 #[derive(Debug)]
 pub(super) struct Queue {
-    jobs: VecDeque<Job>,
+    /// A `Vec`, not a `VecDeque`: it holds a few jobs, and the deque's ring costs more code
+    /// than inserting at the front does time (docs/size.md).
+    jobs: Vec<Job>,
     pub(super) lock: Lock,
 }
 
 impl Queue {
     pub(super) fn new() -> Queue {
         Queue {
-            jobs: VecDeque::new(),
+            jobs: Vec::new(),
             lock: Lock::Free,
         }
     }
 
     pub(super) fn push(&mut self, job: Job) {
-        self.jobs.push_back(job);
+        self.jobs.push(job);
     }
 
     /// Queues `job` in front of the head (a refresh a password call needs first).
     pub(super) fn push_front(&mut self, job: Job) {
-        self.jobs.push_front(job);
+        self.jobs.insert(0, job);
     }
 
     pub(super) fn head(&self) -> Option<&Job> {
-        self.jobs.front()
+        self.jobs.first()
     }
 
     /// Takes the head out to work on it; [`Queue::push_front`] puts it back.
     pub(super) fn take_head(&mut self) -> Option<Job> {
-        self.jobs.pop_front()
+        (!self.jobs.is_empty()).then(|| self.jobs.remove(0))
     }
 
     /// Whether the head waits for the answer to `req`.
@@ -88,7 +89,7 @@ impl Queue {
                 ids.push(job.id);
                 self.jobs.extend(job.superseded());
             } else {
-                self.jobs.push_back(job);
+                self.jobs.push(job);
             }
         }
         ids
@@ -97,7 +98,7 @@ impl Queue {
     /// Removes the job `id` (a doctor's cycle that reported).
     pub(super) fn remove(&mut self, id: JobId) -> Option<Job> {
         let i = self.jobs.iter().position(|j| j.id == id)?;
-        self.jobs.remove(i)
+        Some(self.jobs.remove(i))
     }
 
     /// When the head's grace period ends.
@@ -212,7 +213,7 @@ impl<U: Clone> Machine<U> {
     /// Asks the shell to send `request`; its id.
     pub(super) fn send(&mut self, request: Request) -> ReqId {
         let id = ReqId(self.next_id());
-        self.actions.push_back(Action::Send(id, request));
+        self.actions.push(Action::Send(id, request));
         id
     }
 

@@ -34,7 +34,7 @@ impl<U: Clone> Machine<U> {
         if self.logout_pending() {
             // The cookies now belong to this session: the old one's logout has nothing left
             // to clear in this browser.
-            self.actions.push_back(Action::ForgetLogout);
+            self.actions.push(Action::ForgetLogout);
         }
         self.gen += 1;
         self.jar = Some(record.clone());
@@ -68,14 +68,14 @@ impl<U: Clone> Machine<U> {
     /// Persists the session as it now stands (the one way to): the snapshot, when signed in.
     pub(super) fn persist(&mut self) -> Option<Snapshot<U>> {
         let snapshot = self.snapshot()?;
-        self.actions.push_back(Action::Persist(snapshot.clone()));
+        self.actions.push(Action::Persist(snapshot.clone()));
         Some(snapshot)
     }
 
     /// Persists and broadcasts the session (after a login, a refresh or a restore).
     pub(super) fn share(&mut self, signed_in: bool) {
         if let Some(snapshot) = self.persist() {
-            self.actions.push_back(Action::Broadcast(Broadcast::Token {
+            self.actions.push(Action::Broadcast(Broadcast::Token {
                 snapshot,
                 signed_in,
             }));
@@ -87,7 +87,7 @@ impl<U: Clone> Machine<U> {
         self.phase = Phase::SignedOut { logout_unconfirmed };
         self.orphaned = false;
         self.backoff.reset();
-        self.actions.push_back(Action::ClearStorage);
+        self.actions.push(Action::ClearStorage);
     }
 
     pub(super) fn logged_in(&mut self, job: JobId, record: TokenRecord, user: Option<U>, now: Ms) {
@@ -95,7 +95,7 @@ impl<U: Clone> Machine<U> {
         // before the server confirmed it, say) has nothing left to end, and must not end this
         // one on the next page load.
         if !self.logout_pending() {
-            self.actions.push_back(Action::ForgetLogout);
+            self.actions.push(Action::ForgetLogout);
         }
         self.sign_in(record, user, None);
         self.share(true);
@@ -161,7 +161,7 @@ impl<U: Clone> Machine<U> {
                 self.clear(false);
                 if was == State::SignedIn {
                     self.actions
-                        .push_back(Action::Broadcast(super::Broadcast::Expired));
+                        .push(Action::Broadcast(super::Broadcast::Expired));
                     self.emit(EventKind::Expired, Some("refresh_rejected"));
                 } else if was == State::Unknown && unasked {
                     self.emit(EventKind::SignedOut, Some("no_session"));
@@ -183,7 +183,7 @@ impl<U: Clone> Machine<U> {
                 self.phase = Phase::SignedOut {
                     logout_unconfirmed: false,
                 };
-                self.actions.push_back(Action::ForgetLogout);
+                self.actions.push(Action::ForgetLogout);
             }
         }
         self.end_job_waiters(job, now, &|_, want| match want {

@@ -99,7 +99,7 @@ impl<U: Clone> Machine<U> {
     }
 
     pub(super) fn settle(&mut self, op: OpId, outcome: Outcome<U>) {
-        self.actions.push_back(Action::Settle(op, outcome));
+        self.actions.push(Action::Settle(op, outcome));
     }
 
     /// Settles the waiters on `on`: `outcome` gives each its result; `None` makes a
