@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser suite (tests/browser, wasm-bindgen-test) in one engine against the reference
+# Runs the browser suites (the npm package's tests/browser and the Rust API's
+# crates/tokenward/tests/browser.rs, wasm-bindgen-test) in one engine against the reference
 # backend in each given configuration, and records the passing run in artifacts/engines.json
 # (CONTRIBUTING.md's engines table, scripts/tables.mjs; major versions, so that a browser's
 # security update does not change it). The engine's WebDriver capabilities come
@@ -49,18 +50,21 @@ for config in "${configs[@]}"; do
   launch_backend c 8011 TEST_HOOKS=1 AUTH_ORDER=session-first DB_PATH="$PWD/artifacts/db-c-8011.sqlite3"
   launch_backend c 8012 TEST_HOOKS=1 AUTH_HEADER_TYPES=JWT DB_PATH="$PWD/artifacts/db-c-8012.sqlite3"
   for port in 8001 8011 8012; do wait_backend $port; done
-  out=$("${wrap[@]}" cargo test --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr) || true
-  # A browser that hangs while loading the test page (before any test ran) is retried once;
-  # a failing test is not. (Measured: with five JS snippets the page's module requests stall
-  # in wasm-bindgen-test-runner's server about every other run — one request sits unread —
-  # and with four never in six: keep the snippets few.)
-  if grep -q "Failed to detect test as having been run" <<<"$out" && ! grep -q "^test " <<<"$out"; then
-    echo "$engine, config $config: the page never loaded its tests; once more" >&2
-    out=$("${wrap[@]}" cargo test --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr) || true
-  fi
-  passed=$(grep -oE 'test result: ok\. [0-9]+ passed' <<<"$out" | awk '{print $4}')
-  [ -n "$passed" ] || { echo "$engine, config $config: the suite did not pass" >&2; exit 1; }
-  total=$((total + passed))
+  # The npm package's suite, then the Rust API's (crates/tokenward/tests/browser.rs).
+  for crate in tokenward-js tokenward; do
+    out=$("${wrap[@]}" cargo test -p $crate --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr) || true
+    # A browser that hangs while loading the test page (before any test ran) is retried once;
+    # a failing test is not. (Measured: with five JS snippets the page's module requests stall
+    # in wasm-bindgen-test-runner's server about every other run — one request sits unread —
+    # and with four never in six: keep the snippets few.)
+    if grep -q "Failed to detect test as having been run" <<<"$out" && ! grep -q "^test " <<<"$out"; then
+      echo "$engine, config $config, $crate: the page never loaded its tests; once more" >&2
+      out=$("${wrap[@]}" cargo test -p $crate --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr) || true
+    fi
+    passed=$(grep -oE 'test result: ok\. [0-9]+ passed' <<<"$out" | awk '{print $4}')
+    [ -n "$passed" ] || { echo "$engine, config $config, $crate: the suite did not pass" >&2; exit 1; }
+    total=$((total + passed))
+  done
   stop_backends
 done
 node -e '

@@ -22,6 +22,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 # The browser crates for the web (the core's tests are native: cargo test below).
 cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The Rust API with its Leptos integration, in the browser and on a server (where it must build
+# and do nothing).
+cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p tokenward --features leptos -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
 cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown --features npm --release -- -D warnings
 

@@ -1,21 +1,17 @@
 //! `AuthClient`: the exported class. Each method is one input to the session machine (through
 //! the driver) and returns the promise the machine settles; the getters read the machine.
 //!
-//! Every exported method takes `&self` over an `Rc<Inner>` (an exported `&mut self` async
+//! Every exported method takes `&self` over an `Rc<Driver>` (an exported `&mut self` async
 //! method would keep the object borrowed across `.await`, wasm-bindgen #4440), and no
 //! `RefCell` borrow is held across an `.await`.
 
 use alloc::borrow::ToOwned;
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::future::Future;
-use core::pin::Pin;
 
 use js_sys::{Function, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::driver::Inner;
 use tokenward_core::account::{AccountCall, LOGIN_FROM_SIGN_UP};
 use tokenward_core::error::AuthError;
 use tokenward_core::outcome::Endpoint;
@@ -23,13 +19,15 @@ use tokenward_core::secret::Secret;
 use tokenward_core::session::{Call, Payload, State};
 use tokenward_web::codec;
 use tokenward_web::config::Config;
+use tokenward_web::driver::Driver;
 use tokenward_web::error::to_js;
-use tokenward_web::{get, http, reading, set};
+use tokenward_web::waiter::promised;
+use tokenward_web::{get, http, reading, set, spawn};
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
 pub struct AuthClient {
-    inner: Rc<Inner>,
+    inner: Rc<Driver>,
 }
 
 #[wasm_bindgen]
@@ -44,7 +42,7 @@ impl AuthClient {
     ) -> Result<AuthClient, JsValue> {
         let cfg = Config::parse(&config).map_err(|e| to_js(&e))?;
         Ok(AuthClient {
-            inner: Inner::start(cfg, config),
+            inner: Driver::start(cfg, config),
         })
     }
 
@@ -148,7 +146,9 @@ impl AuthClient {
         }
         if patch.is_instance_of::<web_sys::FormData>() {
             let call = |body| Call::Account(AccountCall::UpdateUser, body);
-            return self.inner.call_with_form(patch, call);
+            let (promise, waiter) = promised();
+            self.inner.call_with_form(patch, call, waiter);
+            return promise;
         }
         if !plain_object(&patch) {
             let e = AuthError::config("patch", "must be a plain object or a FormData");
@@ -222,7 +222,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_optional_param_type = "DoctorOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        spawn(async move { Ok(inner.doctor(options).await) })
+        spawn(async move { Ok(super::doctor::doctor(&inner, options).await) })
     }
 
     /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).
@@ -337,11 +337,4 @@ fn json(v: &JsValue, key: &str) -> Result<Secret, AuthError> {
         .and_then(|s| s.as_string())
         .map(Secret::new)
         .ok_or_else(|| AuthError::config(key, "cannot be sent as JSON"))
-}
-
-/// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for
-/// every exported async method (each generic instantiation cost 2.5–5.5 KB of wasm).
-pub(super) fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
-    wasm_bindgen_futures::future_to_promise(boxed)
 }

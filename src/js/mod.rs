@@ -1,12 +1,8 @@
-//! The `#[wasm_bindgen]` surface and the shell that drives the session machine:
-//! [`AuthClient`] (`client`), the driver that carries out the machine's actions (`driver`),
-//! the codec of every object crossing to JS (`codec`), `auth.fetch` (`intercept`), config
-//! parsing, errors as JS `Error`s, `doctor()`, and the TypeScript declarations.
+//! The `#[wasm_bindgen]` surface over `tokenward_web`'s driver: [`AuthClient`] (`client`),
+//! `doctor()` (`doctor`), `isAuthError`, and the TypeScript declarations.
 
 mod client;
 mod doctor;
-mod driver;
-mod intercept;
 
 pub use client::AuthClient;
 

@@ -16,7 +16,6 @@
 extern crate alloc;
 
 use alloc::string::String;
-use js_sys::Promise;
 use js_sys::{Array, Object, JSON};
 use tokenward_core::doctor::{self, Answer, Probes, Reach, Stamps};
 use tokenward_core::login::{self, LoginStep};
@@ -26,6 +25,7 @@ use tokenward_core::secret::Secret;
 use tokenward_core::session::{Delay, Payload, Request};
 use tokenward_web::codec;
 use tokenward_web::config::Config;
+use tokenward_web::driver::Examined;
 use tokenward_web::endpoint;
 use tokenward_web::timer::sleep;
 use tokenward_web::{get, http, set};
@@ -41,26 +41,40 @@ struct Cycle {
     cleared: bool,
 }
 
-/// The module's entry point (called by the main module's doctor.js): the probes on `config`
-/// (the client's, as given); resolves to `{ report, signedIn, cleared }`.
+/// The module's entry point (feature `module`; called by the npm package's doctor.js): the
+/// probes on `config` (the client's, as given); resolves to `{ report, signedIn, cleared }`.
 ///
 /// # Errors
 /// As `new AuthClient(config)`.
+#[cfg(feature = "module")]
 #[wasm_bindgen(js_name = runDoctor)]
 pub fn run_doctor(
     config: JsValue,
     options: Option<Object>,
     exposed: bool,
-) -> Result<Promise, JsValue> {
+) -> Result<js_sys::Promise, JsValue> {
     let cfg = Config::parse(&config).map_err(|e| tokenward_web::error::to_js(&e))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
-        let (report, cycle) = Probe { cfg: &cfg }.examine(options, exposed).await;
+        let examined = examine(&cfg, options, exposed).await;
         let out = Object::new();
-        set(&out, "report", &report);
-        set(&out, "signedIn", &JsValue::from_bool(cycle.signed_in));
-        set(&out, "cleared", &JsValue::from_bool(cycle.cleared));
+        set(&out, "report", &examined.report);
+        set(&out, "signedIn", &JsValue::from_bool(examined.signed_in));
+        set(&out, "cleared", &JsValue::from_bool(examined.cleared));
         Ok(out.into())
     }))
+}
+
+/// The probes on `cfg` (a throwaway client's: memory storage, no cross-tab messages), with
+/// `options` as `doctor(options)`'s; `exposed`: a sign-up of the calling client answered with
+/// the refresh token in its body. For `Driver::doctor`, which puts a credentialed cycle in the
+/// calling client's queue.
+pub async fn examine(cfg: &Config, options: Option<Object>, exposed: bool) -> Examined {
+    let (report, cycle) = Probe { cfg }.examine(options, exposed).await;
+    Examined {
+        report,
+        signed_in: cycle.signed_in,
+        cleared: cycle.cleared,
+    }
 }
 
 /// The probes, on a config.

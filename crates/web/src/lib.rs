@@ -4,7 +4,8 @@
 //! code that touches `web-sys`. Each piece is small and owns one browser API: [`http`] (fetch
 //! with timeout and abort), [`storage`] (Web Storage with a memory fallback), [`timer`] (a
 //! `setTimeout` that cancels on drop), [`events`] (global listeners, the page's state),
-//! [`fetch`] (`auth.fetch`'s requests),
+//! [`fetch`] (`auth.fetch`'s requests), [`driver`] (the shell that carries out what the
+//! session machine asks for, with `auth.fetch` on top: both front ends use it),
 //! [`locks`] and [`channel`] (cross-tab), [`log`]; and what crosses to JavaScript: the config
 //! object ([`config`]), the objects the machine's inputs and outcomes become ([`codec`]), errors
 //! ([`error`]), the SDK's own requests ([`endpoint`]). The mechanics of a request, of
@@ -20,15 +21,22 @@ extern crate alloc;
 pub mod channel;
 pub mod codec;
 pub mod config;
+pub mod driver;
 pub mod endpoint;
 pub mod error;
 pub mod events;
 pub mod fetch;
 pub mod http;
+mod intercept;
 pub mod locks;
 pub mod log;
 pub mod storage;
 pub mod timer;
+pub mod waiter;
+
+use alloc::boxed::Box;
+use core::future::Future;
+use core::pin::Pin;
 
 use wasm_bindgen::JsValue;
 
@@ -62,6 +70,13 @@ pub fn reading() -> Reading {
         wall: js_sys::Date::now() as u64,
         mono: performance_now() as u64,
     }
+}
+
+/// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for
+/// every async method (each generic instantiation cost 2.5–5.5 KB of wasm).
+pub fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(boxed)
 }
 
 /// The npm build's runtime (feature `npm`, for the cdylibs of the package): an abort-only

@@ -1,10 +1,14 @@
-//! The driver: carries out what the session machine asks for, and feeds it what happened.
+//! The driver: carries out what the session machine asks for, and feeds it what happened —
+//! the one shell of both front ends (the npm package's `AuthClient`, the Rust crate's).
 //!
-//! Every input goes through [`Inner::input`] (one [`Input`] to [`Machine::handle`]), which
+//! Every input goes through [`Driver::input`] (one [`Input`] to [`Machine::handle`]), which
 //! always drains the machine's actions afterwards and re-arms its one timer, so no call site
-//! can forget a step. The driver holds
-//! no record of a flight: only the app's pending promises (by [`OpId`]), the lock guard and
-//! the timer. No `RefCell` borrow is held across an `.await` or a call into JS.
+//! can forget a step. The driver holds no record of a flight: only the app's waiters (by
+//! [`OpId`]), the lock guard and the timer. No `RefCell` borrow is held across an `.await` or
+//! a call into JS.
+//!
+//! A front end chooses who waits for an app call ([`Waiter`]): the npm package settles JS
+//! promises ([`Promised`]); the Rust crate also has waiters of its own, typed futures.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -12,39 +16,54 @@ use alloc::vec::Vec;
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 
-use js_sys::{Array, Function, Promise, JSON};
+use js_sys::{Array, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
+use crate::channel::Channel;
+use crate::codec::{self, Message};
+use crate::config::Config;
+use crate::endpoint;
+use crate::events::{page_state, Listener};
+use crate::locks::{self, LockGuard};
+use crate::storage::Store;
+use crate::timer::Timeout;
+use crate::waiter::{promised, Promised, Waiter};
+use crate::{fetch, http};
+use crate::{log, reading};
 use tokenward_core::error::AuthError;
 use tokenward_core::outcome::Endpoint;
 use tokenward_core::session::{
     Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
     Snapshot, CONSULTED,
 };
-use tokenward_web::channel::Channel;
-use tokenward_web::codec::{self, Message};
-use tokenward_web::config::Config;
-use tokenward_web::endpoint;
-use tokenward_web::error::to_js;
-use tokenward_web::events::{page_state, Listener};
-use tokenward_web::locks::{self, LockGuard};
-use tokenward_web::storage::Store;
-use tokenward_web::timer::Timeout;
-use tokenward_web::{fetch, http};
-use tokenward_web::{log, reading};
 
-pub(super) struct Inner {
-    pub(super) cfg: Config,
-    /// The config object as given (for the doctor module, see `doctor.rs`).
-    pub(super) config: JsValue,
+/// What `doctor()`'s probes found, and what a credentialed cycle did to the browser's
+/// session.
+pub struct Examined {
+    /// The report (`DoctorReport`).
+    pub report: JsValue,
+    /// The throwaway login succeeded: the cookies of any earlier session were replaced.
+    pub signed_in: bool,
+    /// The logout that ended it reached the view, which deleted the cookies (a 2xx, or the
+    /// view's own 401: see `tokenward_core::logout`).
+    pub cleared: bool,
+}
+
+/// The shell of one client: its machine, the browser resources it drives, and the app's
+/// waiters (`W`).
+pub struct Driver<W: Waiter = Promised> {
+    /// The parsed config.
+    pub cfg: Config,
+    /// The config object as given (for the doctor module).
+    pub config: JsValue,
     machine: RefCell<Machine<JsValue>>,
-    /// The app's promises the machine has not settled yet: (op, resolve, reject).
-    pending: RefCell<Vec<(OpId, Function, Function)>>,
+    /// The app's calls the machine has not settled yet.
+    pending: RefCell<Vec<(OpId, W)>>,
     /// The `FormData` of calls not settled yet (`Payload::Form`).
     forms: RefCell<Vec<(OpId, JsValue)>>,
     next_op: Cell<u32>,
     /// `onChange` subscribers (see page.js).
-    pub(super) subscribers: Array,
+    pub subscribers: Array,
     /// The machine's timer and the moment it is armed for.
     timer: RefCell<Option<(u64, Timeout)>>,
     store: Store,
@@ -60,22 +79,23 @@ pub(super) struct Inner {
     channel: RefCell<Option<Channel>>,
     closed: Cell<bool>,
     /// The `Authorization` value of the current token as a JS string, by generation: built
-    /// once per token, not per request (see [`Inner::bearer`]).
+    /// once per token, not per request (see [`Driver::bearer`]).
     bearer: RefCell<Option<(u64, JsValue)>>,
     /// Resolves `auth.fetch` URLs against `baseUrl` (net.js keeps the ones seen).
-    pub(super) urls: fetch::Resolver,
-    /// `Inner::answer_fetch` as a JS function, for net.js to call with the answers `auth.fetch`
-    /// does not hand over at once (owned by JS: a request in flight keeps it callable after
-    /// `free()`, when it answers without a retry).
-    pub(super) answer: JsValue,
+    pub(crate) urls: fetch::Resolver,
+    /// `Driver::answer_fetch` as a JS function, for net.js to call with the answers
+    /// `auth.fetch` does not hand over at once (owned by JS: a request in flight keeps it
+    /// callable after `free()`, when it answers without a retry).
+    pub(crate) answer: JsValue,
     /// The statuses of answers net.js hands to `answer` (`CONSULTED`), as a JS array.
-    pub(super) consulted: js_sys::Array,
-    me: Weak<Inner>,
+    pub(crate) consulted: js_sys::Array,
+    me: Weak<Driver<W>>,
 }
 
-impl Inner {
-    /// The shell for `cfg`: storage opened, listeners and the cross-tab channel set up.
-    pub(super) fn start(cfg: Config, config: JsValue) -> Rc<Inner> {
+impl<W: Waiter> Driver<W> {
+    /// The shell for `cfg` (`config`: the object it was parsed from): storage opened,
+    /// listeners and the cross-tab channel set up.
+    pub fn start(cfg: Config, config: JsValue) -> Rc<Driver<W>> {
         let store = Store::open(cfg.storage, &cfg.storage_key, cfg.debug);
         let mut flag_key = cfg.storage_key.clone();
         flag_key.push_str(":logout-pending");
@@ -94,7 +114,7 @@ impl Inner {
         };
         let machine = Machine::new(opts, logout_flag.get().is_some(), reading());
         let urls = fetch::resolver(&cfg.base);
-        let inner = Rc::new_cyclic(|me: &Weak<Inner>| Inner {
+        let inner = Rc::new_cyclic(|me: &Weak<Driver<W>>| Driver {
             cfg,
             config,
             machine: RefCell::new(machine),
@@ -154,24 +174,25 @@ impl Inner {
 
     /// `free()`: stops the timer, the listeners and the channel. Requests in flight finish
     /// and settle their promises.
-    pub(super) fn close(&self) {
+    pub fn close(&self) {
         self.closed.set(true);
         self.timer.borrow_mut().take();
         self.listeners.borrow_mut().clear();
         self.channel.borrow_mut().take();
     }
 
-    pub(super) fn debug(&self, message: &str) {
+    /// A `console.debug` trace (with `debug: true`).
+    pub fn debug(&self, message: &str) {
         log::debug(self.cfg.debug, message);
     }
 
     /// Reads the machine (the borrow ends with `f`).
-    pub(super) fn read<R>(&self, f: impl FnOnce(&Machine<JsValue>) -> R) -> R {
+    pub fn read<R>(&self, f: impl FnOnce(&Machine<JsValue>) -> R) -> R {
         f(&self.machine.borrow())
     }
 
     /// Feeds the machine one input, then carries out everything it asks for.
-    pub(super) fn input(&self, input: Input<JsValue>) {
+    pub fn input(&self, input: Input<JsValue>) {
         let jumped = {
             let mut m = self.machine.borrow_mut();
             let before = m.clock_evidence().1;
@@ -190,21 +211,29 @@ impl Inner {
     }
 
     /// An app call: its promise, settled by the machine through `Action::Settle`.
-    pub(super) fn call(&self, call: Call<JsValue>) -> Promise {
+    pub fn call(&self, call: Call<JsValue>) -> Promise {
+        let (promise, waiter) = promised();
+        self.call_for(call, W::promised(waiter));
+        promise
+    }
+
+    /// An app call, settled through `waiter`.
+    pub fn call_for(&self, call: Call<JsValue>, waiter: W) {
         let op = self.op();
-        self.call_as(op, call)
+        self.call_as(op, call, waiter);
     }
 
     /// An app call whose body is the app's `FormData`, held until the call settles: `make`
     /// builds the call around its [`Payload::Form`].
-    pub(super) fn call_with_form(
+    pub fn call_with_form(
         &self,
         form: JsValue,
         make: impl FnOnce(Payload) -> Call<JsValue>,
-    ) -> Promise {
+        waiter: W,
+    ) {
         let op = self.op();
         self.forms.borrow_mut().push((op, form));
-        self.call_as(op, make(Payload::Form(op)))
+        self.call_as(op, make(Payload::Form(op)), waiter);
     }
 
     /// The `FormData` of call `op` (`undefined` once it settled).
@@ -220,14 +249,9 @@ impl Inner {
         op
     }
 
-    fn call_as(&self, op: OpId, call: Call<JsValue>) -> Promise {
-        let mut fns = None;
-        let promise = Promise::new(&mut |resolve, reject| fns = Some((resolve, reject)));
-        if let Some((resolve, reject)) = fns {
-            self.pending.borrow_mut().push((op, resolve, reject));
-        }
+    fn call_as(&self, op: OpId, call: Call<JsValue>, waiter: W) {
+        self.pending.borrow_mut().push((op, waiter));
         self.input(Input::Call(op, call));
-        promise
     }
 
     /// Carries out the machine's queued actions, then re-arms the timer.
@@ -265,25 +289,15 @@ impl Inner {
 
     fn settle(&self, op: OpId, outcome: Outcome<JsValue>) {
         self.forms.borrow_mut().retain(|(o, _)| *o != op);
-        let fns = {
+        let waiter = {
             let mut pending = self.pending.borrow_mut();
-            let i = pending.iter().position(|(o, _, _)| *o == op);
-            i.map(|i| pending.swap_remove(i))
+            let i = pending.iter().position(|(o, _)| *o == op);
+            i.map(|i| pending.swap_remove(i).1)
         };
-        let Some((_, resolve, reject)) = fns else {
-            return;
-        };
-        let (f, value) = match outcome {
-            Outcome::Session(s) => (resolve, codec::session(&s)),
-            Outcome::NoSession => (resolve, JsValue::NULL),
-            Outcome::LoggedOut(o) => (resolve, codec::logout_result(&o)),
-            Outcome::Turn | Outcome::Decided => (resolve, JsValue::UNDEFINED),
-            Outcome::SignedUp(s) => (resolve, codec::signed_up(s.as_ref())),
-            Outcome::Answered(detail) => (resolve, codec::answered(detail.as_deref())),
-            Outcome::User(user) => (resolve, user),
-            Outcome::Failed(e) => (reject, to_js(&e)),
-        };
-        let _ = f.call1(&JsValue::NULL, &value);
+        // The borrow has ended: a waiter may call back into the SDK.
+        if let Some(waiter) = waiter {
+            waiter.settle(outcome);
+        }
     }
 
     fn arm_timer(&self) {
@@ -330,7 +344,7 @@ impl Inner {
     }
 
     /// Sends one of the SDK's requests and reads its reply as the machine needs it.
-    pub(super) async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
+    pub async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
         let form = match r.payload {
             Payload::Form(op) => Some(self.form_of(op)),
             _ => None,
@@ -339,13 +353,13 @@ impl Inner {
     }
 
     /// The CSRF header of a request with `method` (see `endpoint::csrf_header`).
-    pub(super) fn csrf(&self, method: &str) -> Option<(&str, String)> {
+    pub fn csrf(&self, method: &str) -> Option<(&str, String)> {
         endpoint::csrf_header(&self.cfg, method)
     }
 
     /// The current token's generation and `Authorization` value for `auth.fetch`
     /// (`undefined` without a token; the cached string is dropped with the token).
-    pub(super) fn bearer(&self) -> (Option<u64>, JsValue) {
+    pub fn bearer(&self) -> (Option<u64>, JsValue) {
         let mut cache = self.bearer.borrow_mut();
         self.read(|m| match m.bearer() {
             None => {
@@ -380,8 +394,31 @@ impl Inner {
     }
 
     /// What storage holds for `restore()` (nothing in memory mode).
-    pub(super) fn load(&self) -> Option<Snapshot<JsValue>> {
+    pub fn load(&self) -> Option<Snapshot<JsValue>> {
         codec::read_record(&JSON::parse(&self.store.get()?).ok()?)
+    }
+
+    /// `doctor()` in this client's queue: a credentialed check (`credentialed`) sets and
+    /// clears the cookies, so it takes its turn (nothing of this client's overlaps it, and with
+    /// `crossTab` no other tab's either), and after it this client is signed out too.
+    /// `examine(exposed)` runs the probes (`exposed`: a sign-up of this client answered with
+    /// the refresh token in its body).
+    pub async fn doctor<F>(&self, credentialed: bool, examine: impl FnOnce(bool) -> F) -> JsValue
+    where
+        F: core::future::Future<Output = Examined>,
+    {
+        if credentialed {
+            let _ = wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)).await;
+        }
+        let exposed = self.read(|m| m.sign_up_exposed_refresh());
+        let examined = examine(exposed).await;
+        if credentialed {
+            self.input(Input::Examined {
+                signed_in: examined.signed_in,
+                cleared: examined.cleared,
+            });
+        }
+        examined.report
     }
 
     /// A message from another tab. Anything malformed is ignored.

@@ -8,7 +8,7 @@
 //! The common call runs no future: the machine is asked at once ([`Machine::fetch_gate`]),
 //! the request goes out through net.js, and its promise is the caller's. It resolves to the
 //! `Response` itself unless the request failed or was answered with a status the machine may
-//! retry (`CONSULTED`); those come back to [`Inner::answer_fetch`], and only then — or when
+//! retry (`CONSULTED`); those come back to [`Driver::answer_fetch`], and only then — or when
 //! the session or a refresh must come first — does the async path below run.
 //!
 //! The caller's `AbortSignal` is honoured as `fetch` does: an abort before the `Response`
@@ -24,17 +24,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
-use super::client::spawn;
-use super::driver::Inner;
+use crate::driver::Driver;
+use crate::error::to_js;
+use crate::fetch::{self, Failed, Prepared};
+use crate::http::Extra;
+use crate::waiter::Waiter;
+use crate::{reading, spawn};
 use tokenward_core::session::{consult, Attempt, Call, Consult, Delay, Gate, Retry};
-use tokenward_web::error::to_js;
-use tokenward_web::fetch::{self, Failed, Prepared};
-use tokenward_web::http::Extra;
-use tokenward_web::reading;
 
-impl Inner {
+impl<W: Waiter> Driver<W> {
     /// `auth.fetch(input, init)`: the promise of the `Response` (or of why there is none).
-    pub(super) fn fetch(self: &Rc<Self>, input: &JsValue, init: &JsValue) -> Promise {
+    pub fn fetch(self: &Rc<Self>, input: &JsValue, init: &JsValue) -> Promise {
         let req = match fetch::prepare(input, init, &self.urls) {
             Ok(req) => req,
             Err(e) => return Promise::reject(&to_js(&e)),
@@ -64,7 +64,7 @@ impl Inner {
     /// A request `fetch` sent failed, or was answered with a status of `CONSULTED`: why, or
     /// what the machine makes of the answer. `prepared` and `include` are the request's, `gen`
     /// the generation of the token it went out with (`undefined`: none).
-    pub(super) fn answer_fetch(
+    pub(crate) fn answer_fetch(
         self: &Rc<Self>,
         result: &JsValue,
         prepared: JsValue,
@@ -85,7 +85,7 @@ impl Inner {
         Delay::ms(req.timeout.unwrap_or(self.cfg.timeout_ms))
     }
 
-    /// The async path: [`Inner::retried`] as the caller's promise.
+    /// The async path: [`Driver::retried`] as the caller's promise.
     fn later(
         self: &Rc<Self>,
         req: Prepared,
