@@ -2,10 +2,11 @@
 # Runs every test of tokenward (the README's test command). Installs what is missing first.
 #   scripts/test.sh
 # Steps: lint (rustfmt, clippy for the native and wasm32 targets) → native tests of the core →
-# the npm package build → browser tests against the reference backend (Chromium in configs
-# a, b and c; Firefox and WebKit in config c) → end-to-end tests with Playwright (ordering,
-# faults, cross-tab, cross-site, doctor, account calls, demo, Vite, the React / Vue / Svelte /
-# Next.js consumers and the bundlers) → the version matrix (tests/matrix/) → the documents'
+# the npm package build → browser tests of the npm package and of the Rust API against the
+# reference backend (Chromium in configs a, b and c; Firefox and WebKit in config c) →
+# end-to-end tests with Playwright (ordering, faults, cross-tab, cross-site, doctor, account
+# calls, demo, Vite, the React / Vue / Svelte / Next.js consumers and the bundlers, the Leptos
+# example beside a JavaScript page) → the version matrix (tests/matrix/) → the documents'
 # generated tables checked against the tests that passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,10 @@ cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D
 # and do nothing).
 cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p tokenward --features leptos -- -D warnings
+# The Leptos example (a workspace of its own).
+cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check
+CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
+  --target wasm32-unknown-unknown -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
 cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
@@ -52,6 +57,8 @@ run scripts/engines.sh webkit c
 echo "== end-to-end tests (Playwright + Chromium, backend config c)"
 ln -sfn ../pkg www/pkg
 vite build --config tests/vite-app/vite.config.mjs
+# The Leptos example of the Rust API (tests/e2e/rust.test.mjs).
+scripts/example.sh
 # The consumer apps (React, Vue, Svelte, Next.js), from the packed package.
 run scripts/consumers.sh
 python3 -m http.server 8000 --bind 127.0.0.1 >artifacts/site.log 2>&1 &
