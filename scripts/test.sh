@@ -36,6 +36,8 @@ cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown
 
 echo "== native tests"
 run cargo test --workspace
+# The Leptos integration's examples (they compile on the host).
+run cargo test -p tokenward --features leptos --doc
 
 echo "== npm package"
 scripts/build.sh web pkg

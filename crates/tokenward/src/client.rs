@@ -154,6 +154,17 @@ impl AuthClient {
     /// # Errors
     /// `Network`, `Timeout`, `Server`: the server could not be asked — the session is
     /// [`Status::Unknown`] and the client keeps trying on its own.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// match auth.restore::<User>().await {
+    ///     Ok(Some(session)) => { /* signed in: show the app */ }
+    ///     Ok(None) => { /* no session: show the login page */ }
+    ///     Err(e) => { /* unknown (the network, a 5xx): the client retries on its own */ }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn restore<U: DeserializeOwned + 'static>(
         &self,
     ) -> impl Future<Output = Result<Option<Session<U>>, AuthError>> + 'static {
@@ -173,6 +184,14 @@ impl AuthClient {
     /// # Errors
     /// `InvalidCredentials` (with the server's `fields`), `EmailNotVerified`, `Config` when
     /// `credentials` is not a JSON object, and the transport's codes.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// # #[derive(serde::Serialize)] struct Credentials<'a> { username: &'a str, password: &'a str }
+    /// let session = auth.login::<User>(&Credentials { username: "ada", password: "s3cret" }).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn login<U: DeserializeOwned + 'static>(
         &self,
         credentials: &impl Serialize,
@@ -186,6 +205,15 @@ impl AuthClient {
     ///
     /// # Errors
     /// As [`AuthClient::login`]; `Config` when `endpoint` is not an http(s) URL.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let session = auth
+    ///     .login_with::<User>("dj-rest-auth/google/", &serde_json::json!({ "access_token": "…" }))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn login_with<U: DeserializeOwned + 'static>(
         &self,
         endpoint: &str,
@@ -206,6 +234,13 @@ impl AuthClient {
     /// # Errors
     /// `SessionExpired` when the server refused the cookie (the session is over), the
     /// transport's codes otherwise (the session is kept).
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let session = auth.refresh::<User>().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn refresh<U: DeserializeOwned + 'static>(
         &self,
     ) -> impl Future<Output = Result<Session<U>, AuthError>> + 'static {
@@ -215,6 +250,16 @@ impl AuthClient {
     /// Signs out: local state is cleared and `SignedOut` emitted at once; the result (it
     /// never fails) says what the server did. An unconfirmed logout is finished by the next
     /// page load.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let result = auth.logout().await;
+    /// if !result.server_confirmed {
+    ///     // Signed out here; the server is told on the next page load.
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn logout(&self) -> impl Future<Output = LogoutResult> + 'static {
         let pending = self.begin(Call::Logout);
         async move {
@@ -237,6 +282,21 @@ impl AuthClient {
     ///
     /// # Errors
     /// `InvalidInput` with the server's `fields`; as [`AuthClient::login`].
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// use tokenward::SignUpResult;
+    /// let fields = serde_json::json!({
+    ///     "username": "ada", "email": "ada@example.com",
+    ///     "password1": "a long passphrase", "password2": "a long passphrase",
+    /// });
+    /// match auth.sign_up::<User>(&fields).await? {
+    ///     SignUpResult::SignedIn(session) => { /* welcome */ }
+    ///     SignUpResult::VerificationSent => { /* "check your inbox" */ }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn sign_up<U: DeserializeOwned + 'static>(
         &self,
         fields: &impl Serialize,
@@ -257,6 +317,15 @@ impl AuthClient {
     ///
     /// # Errors
     /// As [`AuthClient::sign_up`].
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let fields = serde_json::json!({ "email": "ada@example.com", "password1": "…", "password2": "…" });
+    /// let login = serde_json::json!({ "email": "ada@example.com", "password": "…" });
+    /// auth.sign_up_with::<User>(&fields, &login).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sign_up_with<U: DeserializeOwned + 'static>(
         &self,
         fields: &impl Serialize,
@@ -310,6 +379,16 @@ impl AuthClient {
     ///
     /// # Errors
     /// `InvalidInput` with the server's `fields`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// auth.change_password(&serde_json::json!({
+    ///     "old_password": "…", "new_password1": "…", "new_password2": "…",
+    /// }))
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn change_password(
         &self,
         fields: &impl Serialize,
@@ -321,6 +400,13 @@ impl AuthClient {
     ///
     /// # Errors
     /// `InvalidInput` for an address the server refuses.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// auth.request_password_reset("ada@example.com").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn request_password_reset(
         &self,
         email: &str,
@@ -332,6 +418,16 @@ impl AuthClient {
     ///
     /// # Errors
     /// `InvalidInput` with the server's `fields` (a used or wrong token: `fields["token"]`).
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// auth.confirm_password_reset(&serde_json::json!({
+    ///     "uid": "MQ", "token": "c5y-…", "new_password1": "…", "new_password2": "…",
+    /// }))
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn confirm_password_reset(
         &self,
         fields: &impl Serialize,
@@ -343,6 +439,14 @@ impl AuthClient {
     ///
     /// # Errors
     /// `InvalidInput` with `fields["key"]` for a wrong, used or expired key.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// // The key of the link in the e-mail (allauth's `account-confirm-email/<key>/`).
+    /// auth.verify_email("MQ:1u…").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn verify_email(
         &self,
         key: &str,
@@ -354,6 +458,13 @@ impl AuthClient {
     ///
     /// # Errors
     /// The transport's codes.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// auth.resend_verification_email("ada@example.com").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn resend_verification_email(
         &self,
         email: &str,
@@ -366,6 +477,13 @@ impl AuthClient {
     ///
     /// # Errors
     /// `Config` without a user endpoint; `InvalidInput` with the server's `fields`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let user: User = auth.update_user(&serde_json::json!({ "first_name": "Ada" })).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_user<U: DeserializeOwned + 'static>(
         &self,
         patch: &impl Serialize,
@@ -383,6 +501,15 @@ impl AuthClient {
     ///
     /// # Errors
     /// As [`AuthClient::update_user`].
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// # let form = web_sys::FormData::new().unwrap();
+    /// // A profile form with an avatar, as the browser encodes it.
+    /// let user: User = auth.update_user_form(&form).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_user_form<U: DeserializeOwned + 'static>(
         &self,
         form: &web_sys::FormData,
@@ -410,6 +537,16 @@ impl AuthClient {
     /// Probes the server and reports misconfiguration in plain words, naming the setting to
     /// change. `credentials` adds a throwaway login → refresh → logout cycle, after which the
     /// browser (and this client) is signed out.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let report = auth.doctor(None::<&()>).await;
+    /// for finding in &report.findings {
+    ///     println!("{:?} {}: {}", finding.level, finding.code, finding.message);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn doctor(&self, credentials: Option<&impl Serialize>) -> DoctorReport {
         let options = credentials.map(|c| serde_json::json!({ "credentials": c }));
         let options: Option<js_sys::Object> = options
@@ -436,6 +573,15 @@ impl AuthClient {
 
     /// The session held now (its token may be due for a refresh, which is under way then),
     /// its user read as `U` (`None` when it does not deserialize as `U`).
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// if let Some(session) = auth.session::<User>() {
+    ///     println!("signed in as {:?}", session.user.map(|u| u.username));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn session<U: DeserializeOwned + 'static>(&self) -> Option<Session<U>> {
         self.driver().read(|m| {
             let token = m.token()?;
@@ -453,6 +599,18 @@ impl AuthClient {
     }
 
     /// Signed in, signed out, or unknown (the server could not be asked yet).
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { username: String }
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// use tokenward::Status;
+    /// match auth.status() {
+    ///     Status::SignedIn => {}
+    ///     Status::SignedOut => { /* the login page */ }
+    ///     Status::Unknown => { /* a spinner: the client is still asking */ }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn status(&self) -> Status {
         match self.driver().read(|m| m.state()) {
             State::SignedIn => Status::SignedIn,

@@ -1,7 +1,7 @@
 //! The Leptos integration (cargo feature `leptos`): one client for the app, its state as a
 //! signal, actions for login and logout, and an [`Authenticated`] component.
 //!
-//! ```ignore
+//! ```no_run
 //! use leptos::prelude::*;
 //! use tokenward::leptos::{provide_auth, use_auth, AuthState, Authenticated};
 //! use tokenward::Config;
@@ -104,7 +104,14 @@ impl<U: User> Auth<U> {
     /// An action that signs in with its input as the credentials; its value is the call's
     /// result (the state follows on its own).
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use leptos::prelude::*;
+    /// # use tokenward::leptos::*;
+    /// # #[derive(Clone, serde::Deserialize)]
+    /// # struct User { username: String }
+    /// #[derive(serde::Serialize)]
+    /// struct Credentials { username: String, password: String }
+    /// # let (username, password) = (String::new(), String::new());
     /// let login = use_auth::<User>().login_action::<Credentials>();
     /// login.dispatch(Credentials { username, password });
     /// let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.to_string());
@@ -116,13 +123,25 @@ impl<U: User> Auth<U> {
             let body = serde_json::to_value(credentials);
             async move {
                 let client = client.ok_or_else(no_client)?;
-                let body = body.map_err(|_| no_client())?;
+                let body =
+                    body.map_err(|_| AuthError::config("credentials", "not serializable as JSON"))?;
                 client.login::<U>(&body).await
             }
         })
     }
 
     /// An action that signs out; its value says what the server did.
+    ///
+    /// ```no_run
+    /// # use leptos::prelude::*;
+    /// # use tokenward::leptos::*;
+    /// # #[derive(Clone, serde::Deserialize)]
+    /// # struct User { username: String }
+    /// # fn f() -> impl IntoView {
+    /// let logout = use_auth::<User>().logout_action();
+    /// view! { <button on:click=move |_| { logout.dispatch(()); }>"Sign out"</button> }
+    /// # }
+    /// ```
     pub fn logout_action(&self) -> Action<(), LogoutResult> {
         let client = self.client;
         Action::new_local(move |_: &()| {
@@ -138,10 +157,7 @@ impl<U: User> Auth<U> {
 }
 
 fn no_client() -> AuthError {
-    AuthError::config(
-        "credentials",
-        "no client here (rendering on the server), or not a JSON object",
-    )
+    AuthError::config("credentials", "no client here (rendering on the server)")
 }
 
 /// Makes the app's client for `config` and provides it to the components below (call it once,
@@ -150,6 +166,22 @@ fn no_client() -> AuthError {
 ///
 /// # Errors
 /// `Config` naming the offending setting, as [`AuthClient::new`].
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use tokenward::leptos::*;
+/// # #[derive(Clone, serde::Deserialize)]
+/// # struct User { username: String }
+/// # use tokenward::Config;
+/// # #[component] fn Routes() -> impl IntoView {}
+/// #[component]
+/// fn App() -> impl IntoView {
+///     if let Err(e) = provide_auth::<User>(Config::new("https://api.example.com")) {
+///         return view! { <p>{e.to_string()}</p> }.into_any();
+///     }
+///     view! { <Routes/> }.into_any()
+/// }
+/// ```
 pub fn provide_auth<U: User>(config: Config) -> Result<Auth<U>, AuthError> {
     let state = RwSignal::new(AuthState::Loading);
     let known = RwSignal::new(Known::Loading);
@@ -211,6 +243,15 @@ fn current<U: User>(client: &AuthClient) -> (AuthState<U>, Known) {
 ///
 /// Without `provide_auth` (or with another user type) this returns a handle whose state stays
 /// [`AuthState::Loading`] and whose client is `None`, and logs why to the console.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use tokenward::leptos::*;
+/// # #[derive(Clone, serde::Deserialize)]
+/// # struct User { username: String }
+/// let auth = use_auth::<User>();
+/// let signed_in = move || auth.state().get().is_signed_in();
+/// ```
 pub fn use_auth<U: User>() -> Auth<U> {
     use_context::<Auth<U>>().unwrap_or_else(|| {
         leptos::logging::warn!(
@@ -230,6 +271,26 @@ struct Phase(ReadSignal<Known>);
 /// Shows `children` when signed in, `fallback` when signed out, and `loading` (default:
 /// nothing) while the session is not known yet — the first restore, or a server that could
 /// not be asked (the client keeps trying).
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use tokenward::leptos::*;
+/// # #[derive(Clone, serde::Deserialize)]
+/// # struct User { username: String }
+/// # #[component] fn Login() -> impl IntoView {}
+/// # #[component] fn Spinner() -> impl IntoView {}
+/// # #[component] fn Dashboard() -> impl IntoView {}
+/// # fn f() -> impl IntoView {
+/// view! {
+///     <Authenticated
+///         fallback=|| view! { <Login/> }
+///         loading=|| view! { <Spinner/> }
+///     >
+///         <Dashboard/>
+///     </Authenticated>
+/// }
+/// # }
+/// ```
 #[component]
 pub fn Authenticated(
     /// Shown signed out (the login page).

@@ -81,6 +81,21 @@ impl AuthClient {
     /// `Aborted` (the request's signal, its reason's message in `detail`), `Timeout` (the
     /// config's `timeout_ms` until the response headers), `Network`, `Config` (a request
     /// that cannot be built).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// use tokenward::ErrorCode;
+    /// // Cancelled when the component goes away: `Aborted`, not an error to show.
+    /// let controller = web_sys::AbortController::new().unwrap();
+    /// let request = auth.get("api/report/").abort_signal(Some(&controller.signal()));
+    /// match auth.fetch(request).await {
+    ///     Ok(reply) if reply.ok() => { /* reply.json::<T>().await */ }
+    ///     Ok(reply) => { /* the API's answer: 403, 404, … */ }
+    ///     Err(e) if e.code == ErrorCode::Aborted => {}
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn fetch(
         &self,
         request: impl IntoRequest,
@@ -93,6 +108,14 @@ impl AuthClient {
     ///
     /// # Errors
     /// As [`AuthClient::fetch`].
+    ///
+    /// ```no_run
+    /// # async fn run(auth: tokenward::AuthClient, file: web_sys::Blob) -> Result<(), Box<dyn std::error::Error>> {
+    /// // An upload the server answers after reading it whole: no timeout.
+    /// let upload = auth.post("api/uploads/").body(file)?;
+    /// let reply = auth.fetch_with_timeout(upload, 0).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn fetch_with_timeout(
         &self,
         request: impl IntoRequest,
