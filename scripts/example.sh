@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/examples/leptos
-CARGO_TARGET_DIR=$PWD/target cargo build --locked --manifest-path examples/leptos/Cargo.toml \
+# A target directory of its own: the doctor crate is also a cdylib, so its rlib has no hash in
+# its name and a build of this workspace would overwrite the one of the main workspace.
+CARGO_TARGET_DIR=$PWD/target/example cargo build --locked --manifest-path examples/leptos/Cargo.toml \
   --target wasm32-unknown-unknown
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" \
-  target/wasm32-unknown-unknown/debug/tokenward_leptos_example.wasm
+  target/example/wasm32-unknown-unknown/debug/tokenward_leptos_example.wasm
 cp examples/leptos/index.html "$out/"
 echo "built $out/"

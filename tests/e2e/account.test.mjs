@@ -4,31 +4,27 @@
 // updateUser() in two tabs. E-mails are read from the backend's test outbox.
 // Run by scripts/test.sh; by hand, with those backends up and the repository served on 8000:
 //   node --test tests/e2e/account.test.mjs
-import { before, after } from "node:test";
+import { before } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, hook, scenarios } from "./lib.mjs";
+import { fileBrowser, openTab, hook, scenarios } from "./lib.mjs";
 
 const OPEN = "http://127.0.0.1:8006"; // config c, REGISTRATION=none, TEST_HOOKS=1
 const VERIFY = "http://127.0.0.1:8007"; // config b, REGISTRATION=mandatory, TEST_HOOKS=1
 const CONFIG_A = "http://127.0.0.1:8004";
 const CONFIG_B = "http://127.0.0.1:8005";
-const { test, write } = scenarios("account-passed.json");
-let browser;
+const test = scenarios("account-passed.json");
+const browser = fileBrowser();
+
 const run = Date.now().toString(36);
 let serial = 0;
 const fresh = () => `u${run}${serial++}`;
 const PASSWORD = "correct-horse-battery-42";
 
 before(async () => {
-  browser = await launch();
   for (const [api, registration] of [[OPEN, "none"], [VERIFY, "mandatory"]]) {
     const info = await hook("/test/info/", undefined, api);
     assert.equal(info.registration, registration, `${api} runs REGISTRATION=${registration}`);
   }
-});
-after(async () => {
-  write();
-  await browser?.close();
 });
 
 const outbox = (api) => hook("/test/outbox/", undefined, api);

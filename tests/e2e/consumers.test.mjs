@@ -3,23 +3,14 @@
 // SPA origins 8000 and 8010): sign in, call the API, reload → restored, sign out. The React
 // app runs under StrictMode: one restore request per page load. The Next.js app is served by
 // `next start` on 8010 and rendered on the server first.
-import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, hook, SITE, scenarios } from "./lib.mjs";
+import { fileBrowser, hook, SITE, scenarios } from "./lib.mjs";
 
 const API = "http://127.0.0.1:8008";
 const NEXT = "http://127.0.0.1:8010";
 const REFRESH = "POST /dj-rest-auth/token/refresh/";
-const { test, write } = scenarios("consumers-passed.json");
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  write();
-  await browser?.close();
-});
+const test = scenarios("consumers-passed.json");
+const browser = fileBrowser();
 
 const text = (page, sel) => page.textContent(sel);
 const statusIs = (page, s) => page.waitForFunction((s) => document.querySelector("#status")?.textContent === s, s);

@@ -5,7 +5,6 @@
 // and not where Chromium blocks them — the profile preference `profile.cookie_controls_mode`
 // (0 allows, 1 blocks; Playwright's default, off-the-record contexts block them already; the
 // `--test-third-party-cookie-phaseout` switch changes nothing in this Chromium).
-import { after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -14,8 +13,7 @@ import { CHROMIUM_ARGS, launch, scenarios } from "./lib.mjs";
 const PAGE = "http://localhost:8000/tests/e2e/pages/tab.html";
 const LAX = "http://127.0.0.1:8001";
 const NONE = "http://127.0.0.1:8009";
-const { test, write } = scenarios("crosssite-passed.json");
-after(() => write());
+const test = scenarios("crosssite-passed.json");
 
 /** A Chromium context whose profile allows (`0`) or blocks (`1`) third-party cookies. */
 async function profile(mode) {

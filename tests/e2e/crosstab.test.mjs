@@ -2,22 +2,19 @@
 // lifetime. Run by scripts/test.sh; by hand, with the backend on 8001 and the repository
 // served on 8000:
 //   node --test tests/e2e/crosstab.test.mjs
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, hook, counters, resetCounters, REFRESH } from "./lib.mjs";
+import { fileBrowser, openTab, hook, counters, resetCounters, REFRESH } from "./lib.mjs";
 
 const CYCLES = 5;
 const PAGES = 3;
 const FETCHES = 5;
-let browser;
+const browser = fileBrowser();
 
 before(async () => {
-  browser = await launch();
   const info = await hook("/test/info/");
   assert.equal(info.config, "c", "the cross-tab tests need backend config c");
 });
-after(() => browser?.close());
-
 /** Waits until `check()` (async) is true, at most `ms`. */
 async function until(check, what, ms = 5000) {
   const end = Date.now() + ms;

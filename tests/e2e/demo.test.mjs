@@ -2,16 +2,12 @@
 // the timeline (401 → refresh → retry), the doctor panel, the config switch, the sign-up form.
 // Writes the README's screenshots (docs/images/). Run by scripts/test.sh (backend on 8001,
 // config a on 8004, the account backend on 8006, the repository on 8000).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { launch, SITE } from "./lib.mjs";
+import { fileBrowser, SITE } from "./lib.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
 const text = (page, sel) => page.textContent(sel);
 

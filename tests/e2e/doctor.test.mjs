@@ -3,16 +3,12 @@
 // http://127.0.0.1:8000 allowed, 8003 b with CSRF_TRUSTED=0, 8004 a, 8005 b, 8013 c with the
 // refresh cookie narrowed to the refresh URL (JWT_AUTH_REFRESH_COOKIE_PATH), 8011 c with
 // SessionAuthentication first, 8012 c with SIMPLE_JWT["AUTH_HEADER_TYPES"] = ("JWT",).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, hook } from "./lib.mjs";
+import { fileBrowser, openTab, hook } from "./lib.mjs";
 
 const CREDENTIALS = { username: "demo", password: "tokenward-demo" };
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
 /** doctor() from a fresh browser profile; returns the report and whether restore() is null after. */
 async function doctor(api, { credentials, site = "http://127.0.0.1:8000", initScript, config = {} } = {}) {

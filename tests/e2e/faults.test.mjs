@@ -4,26 +4,18 @@
 //
 // Test names are "<scenario> → <outcome>": CONTRIBUTING.md's fault table is generated from them
 // (scripts/tables.mjs; scripts/test.sh fails when it drifts).
-import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, scenarios, API, sleep } from "./lib.mjs";
+import { fileBrowser, openTab, scenarios, API, sleep } from "./lib.mjs";
 
 // Every scenario that ran and passed, written for scripts/tables.mjs.
-const { test, write } = scenarios("fault-scenarios.json");
+const test = scenarios("fault-scenarios.json");
 
 const LOGIN = `${API}/dj-rest-auth/login/`;
 const REFRESH = `${API}/dj-rest-auth/token/refresh/`;
 const LOGOUT = `${API}/dj-rest-auth/logout/`;
 const JSON_HEADERS = { "Access-Control-Allow-Origin": "http://127.0.0.1:8000", "Access-Control-Allow-Credentials": "true" };
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  write();
-});
+const browser = fileBrowser();
 
 /** A fresh profile with the test tab; `console` collects console.* lines. */
 async function tab(config = {}, options = {}) {

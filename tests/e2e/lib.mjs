@@ -1,5 +1,5 @@
 // Shared by the Playwright tests: Chromium, the test pages, the backend's test hooks.
-import { test as nodeTest } from "node:test";
+import { test as nodeTest, before, after } from "node:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -14,6 +14,16 @@ export const CHROMIUM_ARGS = [
 
 export function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** The test file's Chromium: launched before its first test, closed after its last. */
+export function fileBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(() => browser?.close());
+  return { newContext: (options) => browser.newContext(options) };
 }
 
 export async function hook(path, body, api = API) {
@@ -43,7 +53,7 @@ export async function openTab(context, config = {}, { initScript, api } = {}) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `test` that records the names of the tests that passed, for the generated tables of the documents
- * (scripts/tables.mjs); `write()` saves them to `artifacts/<file>` (call it in `after`). */
+ * (scripts/tables.mjs), saved to `artifacts/<file>` after the file's last test. */
 export function scenarios(file) {
   const passed = [];
   const test = (name, fn) =>
@@ -51,9 +61,9 @@ export function scenarios(file) {
       await fn(t);
       passed.push(name);
     });
-  const write = () => {
+  after(() => {
     mkdirSync("artifacts", { recursive: true });
     writeFileSync(`artifacts/${file}`, JSON.stringify(passed, null, 1));
-  };
-  return { test, write };
+  });
+  return test;
 }

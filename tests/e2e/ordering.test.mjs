@@ -10,9 +10,9 @@
 //   node --test tests/e2e/ordering.test.mjs
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, scenarios, hook, API, SITE } from "./lib.mjs";
+import { fileBrowser, openTab, scenarios, hook, API, SITE } from "./lib.mjs";
 
-const { test, write } = scenarios("ordering-scenarios.json");
+const test = scenarios("ordering-scenarios.json");
 
 const LOGIN = `${API}/dj-rest-auth/login/`;
 const REFRESH = `${API}/dj-rest-auth/token/refresh/`;
@@ -21,15 +21,12 @@ const CORS = { "Access-Control-Allow-Origin": SITE, "Access-Control-Allow-Creden
 const DEMO = { username: "demo", password: "tokenward-demo" };
 const ADA = { username: "ada", password: "tokenward-ada" };
 
-let browser;
+const browser = fileBrowser();
 before(async () => {
-  browser = await launch();
   assert.equal((await hook("/test/info/")).config, "c", "the ordering tests need backend config c");
 });
 after(async () => {
   await hook("/test/faults/", []);
-  await browser?.close();
-  write();
 });
 
 /** A fresh profile with the test tab; `wire` lists the SDK's auth requests and answers in the

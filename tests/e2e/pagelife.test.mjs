@@ -3,21 +3,13 @@
 // never while offline or hidden).
 // Run by scripts/test.sh; by hand, with the backend up and the repository served on 8000:
 //   node --test tests/e2e/pagelife.test.mjs
-import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { launch, openTab, hook, API, SITE, CHROMIUM_ARGS, scenarios } from "./lib.mjs";
+import { fileBrowser, openTab, hook, API, SITE, CHROMIUM_ARGS, scenarios } from "./lib.mjs";
 
-const { test, write } = scenarios("pagelife-passed.json");
+const test = scenarios("pagelife-passed.json");
 const REFRESH_URL = `${API}/dj-rest-auth/token/refresh/`;
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  write();
-  await browser?.close();
-});
+const browser = fileBrowser();
 
 /** A signed-in browser profile, reloaded: the next client restores from the cookie. */
 async function signedInThenReloaded() {

@@ -3,17 +3,12 @@
 // origin with the same storageKey (one session: one refresh per expiry, sign-out everywhere).
 // Run by scripts/test.sh; by hand, with the backend on 8001 and the repository served on 8000:
 //   scripts/example.sh && node --test tests/e2e/rust.test.mjs
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openTab, SITE, API, counters, resetCounters, REFRESH } from "./lib.mjs";
+import { fileBrowser, openTab, SITE, API, counters, resetCounters, REFRESH } from "./lib.mjs";
 
 const EXAMPLE = `${SITE}/target/examples/leptos/index.html?api=${encodeURIComponent(API)}`;
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
 async function openExample(context) {
   const page = await context.newPage();
