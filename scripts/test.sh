@@ -27,9 +27,12 @@ cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D
 # and do nothing).
 cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p tokenward --features leptos -- -D warnings
-# The Leptos example (a workspace of its own).
+# Its documentation (the registry's page): no broken link.
+RUSTDOCFLAGS="-D warnings" cargo doc -p tokenward --features leptos --no-deps --target wasm32-unknown-unknown
+# The Leptos example (a workspace of its own, built in a target directory of its own: see
+# scripts/example.sh).
 cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check
-CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
+CARGO_TARGET_DIR=$PWD/target/example cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
   --target wasm32-unknown-unknown -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
 cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown --features npm --release -- -D warnings

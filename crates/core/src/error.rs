@@ -38,6 +38,26 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::Config,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::EmailNotVerified,
+        ErrorCode::SessionExpired,
+        ErrorCode::Network,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+        ErrorCode::Server,
+        ErrorCode::BadResponse,
+        ErrorCode::Storage,
+        ErrorCode::InvalidInput,
+    ];
+
+    /// The code spelled `name` (as [`ErrorCode::as_str`] writes it).
+    pub fn named(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The code as JavaScript sees it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -27,6 +27,13 @@ pub struct Config {
 
 /// Where the access token lives (`storage`). The refresh token is never stored by tokenward:
 /// it stays in the server's HttpOnly cookie.
+///
+/// ```
+/// use tokenward::{Config, Storage};
+///
+/// // Every tab shares the token, and a reload needs no refresh request.
+/// let config = Config::new("https://api.example.com").storage(Storage::LocalStorage);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Storage {
     /// In memory only (the default): every page load restores the session from the cookie.
@@ -110,6 +117,13 @@ endpoint_setters! {
 
 impl Endpoints {
     /// The user look-up (default `dj-rest-auth/user/`); `None` disables it and `update_user`.
+    ///
+    /// ```
+    /// use tokenward::Endpoints;
+    ///
+    /// let custom = Endpoints::default().user(Some("api/me/"));
+    /// let none = Endpoints::default().user(None);
+    /// ```
     pub fn user(mut self, path: Option<&str>) -> Self {
         self.user = Some(path.map(str::to_owned));
         self
@@ -117,6 +131,12 @@ impl Endpoints {
 }
 
 /// The CSRF cookie to read and the header to send it in (`csrf`), or none.
+///
+/// ```
+/// use tokenward::{Config, Csrf};
+///
+/// let off = Config::new("https://api.example.com").csrf(Csrf::Off);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Csrf {
     /// No CSRF header.
@@ -133,6 +153,12 @@ pub enum Csrf {
 
 impl Csrf {
     /// The value of cookie `cookie` in header `header`.
+    ///
+    /// ```
+    /// use tokenward::Csrf;
+    ///
+    /// let csrf = Csrf::new("my_csrf", "X-My-CSRF");
+    /// ```
     pub fn new(cookie: impl Into<String>, header: impl Into<String>) -> Csrf {
         Csrf::Names {
             cookie: cookie.into(),
@@ -142,6 +168,14 @@ impl Csrf {
 }
 
 /// The names of the fields of the server's replies (`fields`).
+///
+/// ```
+/// use tokenward::{Config, Fields};
+///
+/// // A server that answers `{ "token": …, "expires": …, "account": … }`.
+/// let config = Config::new("https://api.example.com")
+///     .fields(Fields::default().access("token").access_expiration("expires").user("account"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fields {
@@ -155,18 +189,30 @@ pub struct Fields {
 
 impl Fields {
     /// The access token's field (default `access`).
+    ///
+    /// ```
+    /// let fields = tokenward::Fields::default().access("token");
+    /// ```
     pub fn access(mut self, name: impl Into<String>) -> Self {
         self.access = Some(name.into());
         self
     }
 
     /// The access token's expiry's field (default `access_expiration`).
+    ///
+    /// ```
+    /// let fields = tokenward::Fields::default().access_expiration("expires");
+    /// ```
     pub fn access_expiration(mut self, name: impl Into<String>) -> Self {
         self.access_expiration = Some(name.into());
         self
     }
 
     /// The user's field in the login reply (default `user`).
+    ///
+    /// ```
+    /// let fields = tokenward::Fields::default().user("account");
+    /// ```
     pub fn user(mut self, name: impl Into<String>) -> Self {
         self.user = Some(name.into());
         self
@@ -176,6 +222,10 @@ impl Fields {
 impl Config {
     /// A config for the API at `base_url` (absolute, without query or fragment): endpoint
     /// paths and relative request paths resolve against it.
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com");
+    /// ```
     pub fn new(base_url: impl Into<String>) -> Config {
         let mut json = Map::new();
         json.insert("baseUrl".into(), Value::String(base_url.into()));
@@ -190,11 +240,24 @@ impl Config {
     }
 
     /// Endpoint paths or URLs (`endpoints`).
+    ///
+    /// ```
+    /// use tokenward::{Config, Endpoints};
+    ///
+    /// let config = Config::new("https://api.example.com")
+    ///     .endpoints(Endpoints::default().login("api/auth/login/").refresh("api/auth/refresh/"));
+    /// ```
     pub fn endpoints(self, endpoints: Endpoints) -> Self {
         self.with("endpoints", endpoints)
     }
 
     /// Where the access token lives (`storage`, default [`Storage::Memory`]).
+    ///
+    /// ```
+    /// use tokenward::{Config, Storage};
+    ///
+    /// let config = Config::new("https://api.example.com").storage(Storage::SessionStorage);
+    /// ```
     pub fn storage(self, storage: Storage) -> Self {
         let name = match storage {
             Storage::Memory => "memory",
@@ -206,11 +269,21 @@ impl Config {
 
     /// The Web Storage key and cross-tab channel name (`storageKey`, default `"tokenward"`).
     /// A Rust page and a JavaScript page of the same app with the same key share one session.
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").storage_key("shop");
+    /// ```
     pub fn storage_key(self, key: impl Into<String>) -> Self {
         self.with("storageKey", key.into())
     }
 
     /// The CSRF cookie and header (`csrf`, default Django's).
+    ///
+    /// ```
+    /// use tokenward::{Config, Csrf};
+    ///
+    /// let config = Config::new("https://api.example.com").csrf(Csrf::new("csrftoken", "X-CSRFToken"));
+    /// ```
     pub fn csrf(self, csrf: Csrf) -> Self {
         match csrf {
             Csrf::Off => self.with("csrf", false),
@@ -222,6 +295,10 @@ impl Config {
     }
 
     /// Refresh this long before the access token expires (`refreshLeewayMs`, default 30000).
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").refresh_leeway_ms(60_000);
+    /// ```
     pub fn refresh_leeway_ms(self, ms: u32) -> Self {
         self.with("refreshLeewayMs", ms)
     }
@@ -229,35 +306,62 @@ impl Config {
     /// The timeout of each request until its response headers (`timeoutMs`, default 15000;
     /// a request of [`AuthClient::fetch_with_timeout`](crate::AuthClient::fetch_with_timeout)
     /// has its own).
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").timeout_ms(30_000);
+    /// ```
     pub fn timeout_ms(self, ms: u32) -> Self {
         self.with("timeoutMs", ms)
     }
 
     /// Coordinate refreshes, sign-in and sign-out with the other tabs (`crossTab`, default
     /// `true`).
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").cross_tab(false);
+    /// ```
     pub fn cross_tab(self, on: bool) -> Self {
         self.with("crossTab", on)
     }
 
     /// The only origins that receive the access token (`authorizedOrigins`, at least one;
     /// default the base URL's origin).
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com")
+    ///     .authorized_origins(["https://api.example.com", "https://uploads.example.com"]);
+    /// ```
     pub fn authorized_origins<S: Into<String>>(self, origins: impl IntoIterator<Item = S>) -> Self {
         let origins: Vec<String> = origins.into_iter().map(Into::into).collect();
         self.with("authorizedOrigins", origins)
     }
 
     /// The names of the reply's fields (`fields`).
+    ///
+    /// ```
+    /// use tokenward::{Config, Fields};
+    ///
+    /// let config = Config::new("https://api.example.com").fields(Fields::default().access("token"));
+    /// ```
     pub fn fields(self, fields: Fields) -> Self {
         self.with("fields", fields)
     }
 
     /// The scheme of every `Authorization` header (`authScheme`, default `"Bearer"`; `"JWT"`
     /// in djoser-era projects: the first of `SIMPLE_JWT["AUTH_HEADER_TYPES"]`).
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").auth_scheme("JWT");
+    /// ```
     pub fn auth_scheme(self, scheme: impl Into<String>) -> Self {
         self.with("authScheme", scheme.into())
     }
 
     /// `console.debug` traces (`debug`); never prints a token.
+    ///
+    /// ```
+    /// let config = tokenward::Config::new("https://api.example.com").debug(cfg!(debug_assertions));
+    /// ```
     pub fn debug(self, on: bool) -> Self {
         self.with("debug", on)
     }

@@ -43,6 +43,14 @@ pub struct AuthError {
 
 impl AuthError {
     /// An error with `code` and `message`.
+    ///
+    /// ```
+    /// use tokenward::{AuthError, ErrorCode};
+    ///
+    /// // An app's own check, reported like the SDK's errors.
+    /// let e = AuthError::new(ErrorCode::Config, "the API URL is missing");
+    /// assert_eq!(e.to_string(), "config: the API URL is missing");
+    /// ```
     pub fn new(code: ErrorCode, message: impl Into<String>) -> AuthError {
         AuthError {
             code,
@@ -64,7 +72,7 @@ impl AuthError {
     pub(crate) fn from_js(v: &JsValue) -> AuthError {
         let get = |k: &str| tokenward_web::get(v, k);
         let message = get("message").as_string().unwrap_or_default();
-        let code = get("code").as_string().and_then(|c| code_named(&c));
+        let code = get("code").as_string().and_then(|c| ErrorCode::named(&c));
         let Some(code) = code else {
             let mut e = AuthError::new(ErrorCode::Aborted, "the request was aborted");
             e.detail = Some(message).filter(|m| !m.is_empty());
@@ -92,26 +100,6 @@ impl AuthError {
             fields,
         }
     }
-}
-
-/// The code spelled `name` (as `ErrorCode::as_str` writes it).
-fn code_named(name: &str) -> Option<ErrorCode> {
-    use ErrorCode::*;
-    [
-        Config,
-        InvalidCredentials,
-        EmailNotVerified,
-        SessionExpired,
-        Network,
-        Timeout,
-        Aborted,
-        Server,
-        BadResponse,
-        Storage,
-        InvalidInput,
-    ]
-    .into_iter()
-    .find(|c| c.as_str() == name)
 }
 
 impl From<tokenward_core::error::AuthError> for AuthError {
@@ -145,18 +133,6 @@ impl std::error::Error for AuthError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_code_reads_back_from_its_name() {
-        for code in [
-            ErrorCode::Config,
-            ErrorCode::InvalidInput,
-            ErrorCode::EmailNotVerified,
-        ] {
-            assert_eq!(code_named(code.as_str()), Some(code));
-        }
-        assert_eq!(code_named("nonsense"), None);
-    }
 
     #[test]
     fn display_has_code_status_and_detail() {

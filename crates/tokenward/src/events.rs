@@ -8,6 +8,14 @@ use crate::client::AuthClient;
 use crate::types::AuthEvent;
 
 /// A subscription of [`AuthClient::on_change`]: dropping it unsubscribes.
+///
+/// ```no_run
+/// # fn run(auth: tokenward::AuthClient) {
+/// struct Page { _events: tokenward::Subscription } // unsubscribes when the page is dropped
+/// # fn show(_: &str) {}
+/// let page = Page { _events: auth.on_change(|e| show(&format!("{:?}", e.kind))) };
+/// # }
+/// ```
 #[must_use = "dropping the subscription unsubscribes at once"]
 pub struct Subscription {
     unsubscribe: Function,

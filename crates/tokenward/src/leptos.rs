@@ -44,6 +44,21 @@ use serde::Serialize;
 use crate::{AuthClient, AuthError, Config, LogoutResult, Session, Status, Subscription};
 
 /// What the app shows.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use tokenward::leptos::*;
+/// # #[derive(Clone, serde::Deserialize)]
+/// # struct User { username: String }
+/// # fn f() -> impl IntoView {
+/// let auth = use_auth::<User>();
+/// move || match auth.state().get() {
+///     AuthState::Loading | AuthState::Unknown => "…".to_owned(),
+///     AuthState::SignedIn(s) => s.user.map(|u| u.username).unwrap_or_default(),
+///     AuthState::SignedOut => "signed out".to_owned(),
+/// }
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthState<U> {
     /// The first `restore` has not answered yet.
@@ -59,6 +74,15 @@ pub enum AuthState<U> {
 
 impl<U> AuthState<U> {
     /// Whether this is [`AuthState::SignedIn`].
+    ///
+    /// ```no_run
+    /// # use leptos::prelude::*;
+    /// # use tokenward::leptos::*;
+    /// # #[derive(Clone, serde::Deserialize)]
+    /// # struct User { username: String }
+    /// let auth = use_auth::<User>();
+    /// let show_menu = move || auth.state().with(AuthState::is_signed_in);
+    /// ```
     pub fn is_signed_in(&self) -> bool {
         matches!(self, AuthState::SignedIn(_))
     }
@@ -73,6 +97,15 @@ enum Known {
 }
 
 /// The handle of [`use_auth`]: the state as a signal, the client, and actions. `Copy`.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use tokenward::leptos::*;
+/// # #[derive(Clone, serde::Deserialize)]
+/// # struct User { username: String }
+/// let auth = use_auth::<User>();
+/// let in_a_closure = move || auth.state().get(); // Copy: no clone needed
+/// ```
 pub struct Auth<U: Send + Sync + 'static> {
     state: RwSignal<AuthState<U>>,
     client: StoredValue<Option<AuthClient>, LocalStorage>,
@@ -87,16 +120,49 @@ impl<U: Send + Sync + 'static> Clone for Auth<U> {
 impl<U: Send + Sync + 'static> Copy for Auth<U> {}
 
 /// The app's user type's bounds.
+///
+/// ```no_run
+/// # use tokenward::leptos::use_auth;
+/// // Any Clone + Deserialize type with no borrowed fields:
+/// #[derive(Clone, serde::Deserialize)]
+/// struct Me { pk: u64, username: String, email: String }
+/// let auth = use_auth::<Me>();
+/// ```
 pub trait User: Clone + DeserializeOwned + Send + Sync + 'static {}
 impl<U: Clone + DeserializeOwned + Send + Sync + 'static> User for U {}
 
 impl<U: User> Auth<U> {
     /// The session's state, reactive.
+    ///
+    /// ```no_run
+    /// # use leptos::prelude::*;
+    /// # use tokenward::leptos::*;
+    /// # #[derive(Clone, serde::Deserialize)]
+    /// # struct User { username: String }
+    /// let auth = use_auth::<User>();
+    /// Effect::new(move || leptos::logging::log!("signed in: {}", auth.state().get().is_signed_in()));
+    /// ```
     pub fn state(&self) -> Signal<AuthState<U>> {
         self.state.into()
     }
 
     /// The client (clones share its session); `None` on the server.
+    ///
+    /// ```no_run
+    /// # use leptos::prelude::*;
+    /// # use tokenward::leptos::*;
+    /// # #[derive(Clone, serde::Deserialize)]
+    /// # struct User { username: String }
+    /// let auth = use_auth::<User>();
+    /// let load = Action::new_local(move |_: &()| {
+    ///     let client = auth.client();
+    ///     async move {
+    ///         let client = client?;
+    ///         let reply = client.fetch(client.get("api/orders/")).await.ok()?;
+    ///         reply.text().await.ok()
+    ///     }
+    /// });
+    /// ```
     pub fn client(&self) -> Option<AuthClient> {
         self.client.get_value()
     }

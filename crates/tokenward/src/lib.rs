@@ -43,11 +43,13 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod account;
 mod client;
 mod config;
 mod error;
 mod events;
 mod request;
+mod state;
 mod types;
 
 #[cfg(feature = "leptos")]

@@ -56,16 +56,34 @@ impl AuthClient {
     }
 
     /// `PUT path` (see [`AuthClient::request`]).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// let reply = auth.fetch(auth.put("api/orders/7/").json(&serde_json::json!({ "item": 8 }))?).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn put(&self, path: &str) -> RequestBuilder {
         self.request(Method::PUT, path)
     }
 
     /// `PATCH path` (see [`AuthClient::request`]).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// let reply = auth.fetch(auth.patch("api/orders/7/").json(&serde_json::json!({ "paid": true }))?).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn patch(&self, path: &str) -> RequestBuilder {
         self.request(Method::PATCH, path)
     }
 
     /// `DELETE path` (see [`AuthClient::request`]).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+    /// let reply = auth.fetch(auth.delete("api/orders/7/")).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete(&self, path: &str) -> RequestBuilder {
         self.request(Method::DELETE, path)
     }
@@ -149,6 +167,16 @@ impl AuthClient {
 
 /// What [`AuthClient::fetch`] sends: a gloo-net `RequestBuilder` or `Request`, or a
 /// `web_sys::Request`.
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) -> Result<(), Box<dyn std::error::Error>> {
+/// use tokenward::gloo_net::http::Request;
+/// let built = Request::get("https://api.example.com/api/me/").build()?; // absolute URL
+/// let reply = auth.fetch(built).await?;
+/// let raw = web_sys::Request::new_with_str("https://api.example.com/api/me/").unwrap();
+/// let reply = auth.fetch(raw).await?;
+/// # Ok(()) }
+/// ```
 pub trait IntoRequest {
     /// The request to send.
     ///

@@ -10,11 +10,21 @@ use wasm_bindgen::JsValue;
 use crate::error::AuthError;
 use tokenward_core::error::ErrorCode;
 use tokenward_core::session::Snapshot;
+pub use tokenward_core::session::{EventKind, Source};
 
 /// A signed-in session: the access token, the user, when the token expires.
 ///
 /// `U` is the app's user type, read with serde from the user object of the server's reply (or
 /// of the user look-up); `serde_json::Value` takes any. Its `Debug` output hides the token.
+///
+/// ```no_run
+/// # #[derive(Debug, serde::Deserialize)] struct User { username: String }
+/// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+/// if let Some(session) = auth.restore::<User>().await? {
+///     println!("{session:?}"); // Session { access_token: "…", user: …, expires_at: … }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, PartialEq)]
 pub struct Session<U> {
     /// The access token (in memory or Web Storage, as configured).
@@ -66,6 +76,17 @@ pub(crate) fn user<U: DeserializeOwned>(v: &JsValue) -> Result<U, AuthError> {
 }
 
 /// What `logout()` learned from the server. Local state is cleared in any case.
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) {
+/// # fn show(_: &str) {}
+/// let result = auth.logout().await;
+/// if !result.server_confirmed {
+///     // Signed out here; the server will be told on a later page load.
+///     show(&result.warning.unwrap_or_default());
+/// }
+/// # }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogoutResult {
@@ -76,6 +97,18 @@ pub struct LogoutResult {
 }
 
 /// What `sign_up` did.
+///
+/// ```no_run
+/// # #[derive(serde::Deserialize)] struct User { username: String }
+/// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+/// use tokenward::SignUpResult;
+/// let form = serde_json::json!({ "username": "ada", "email": "ada@example.com", "password1": "x", "password2": "x" });
+/// match auth.sign_up::<User>(&form).await? {
+///     SignUpResult::SignedIn(session) => { /* the app */ }
+///     SignUpResult::VerificationSent => { /* "check your inbox" */ }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum SignUpResult<U> {
     /// The account is active and signed in.
@@ -87,6 +120,13 @@ pub enum SignUpResult<U> {
 }
 
 /// The password and e-mail calls: the server's message.
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) -> Result<(), tokenward::AuthError> {
+/// let done = auth.request_password_reset("ada@example.com").await?;
+/// let message = done.detail.unwrap_or_else(|| "E-mail sent.".into());
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccountResult {
     /// dj-rest-auth's `detail` (`"New password has been saved."`).
@@ -94,6 +134,12 @@ pub struct AccountResult {
 }
 
 /// Whether there is a session ([`AuthClient::status`](crate::AuthClient::status)).
+///
+/// ```no_run
+/// # fn run(auth: tokenward::AuthClient) {
+/// let unknown = auth.status() == tokenward::Status::Unknown; // show a spinner, not the login page
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Signed in.
@@ -105,31 +151,16 @@ pub enum Status {
     Unknown,
 }
 
-/// What happened to the session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    /// A login succeeded, or a session was restored.
-    SignedIn,
-    /// A refresh produced a new access token.
-    Refreshed,
-    /// `logout()` ended the session (here or in another tab).
-    SignedOut,
-    /// The server refused the refresh cookie: the session is over.
-    Expired,
-    /// `update_user` changed the user (here or in another tab).
-    UserUpdated,
-}
-
-/// Which tab caused an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// This tab.
-    ThisTab,
-    /// Another tab of the same app (same `storage_key`), Rust or JavaScript.
-    OtherTab,
-}
-
 /// An event of [`AuthClient::on_change`](crate::AuthClient::on_change).
+///
+/// ```no_run
+/// # fn run(auth: tokenward::AuthClient) {
+/// use tokenward::{EventKind, Source};
+/// let _guard = auth.on_change(|e| {
+///     if e.kind == EventKind::SignedOut && e.source == Source::OtherTab { /* go to the login page */ }
+/// });
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthEvent {
     /// What happened.
@@ -144,27 +175,25 @@ impl AuthEvent {
     /// The event of the npm package's event object (`{ type, user, source, reason }`).
     pub(crate) fn read(v: &JsValue) -> Option<AuthEvent> {
         let get = |k: &str| tokenward_web::get(v, k).as_string();
-        let kind = match get("type")?.as_str() {
-            "signedIn" => EventKind::SignedIn,
-            "refreshed" => EventKind::Refreshed,
-            "signedOut" => EventKind::SignedOut,
-            "expired" => EventKind::Expired,
-            "userUpdated" => EventKind::UserUpdated,
-            _ => return None,
-        };
-        let source = match get("source")?.as_str() {
-            "other_tab" => Source::OtherTab,
-            _ => Source::ThisTab,
-        };
         Some(AuthEvent {
-            kind,
-            source,
+            kind: EventKind::named(&get("type")?)?,
+            source: Source::named(&get("source")?)?,
             reason: get("reason"),
         })
     }
 }
 
 /// What `doctor()` found.
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) {
+/// # fn show(_: &str) {}
+/// let report = auth.doctor(None::<&()>).await;
+/// for f in report.findings.iter().filter(|f| f.level == tokenward::Level::Error) {
+///     show(&format!("{}: {} ({:?})", f.code, f.message, f.fix));
+/// }
+/// # }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct DoctorReport {
     /// No error-level finding.
@@ -174,6 +203,13 @@ pub struct DoctorReport {
 }
 
 /// One finding of `doctor()`.
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) {
+/// let report = auth.doctor(None::<&()>).await;
+/// let cookie_path_wrong = report.findings.iter().any(|f| f.code == "refresh_cookie_path");
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Finding {
     /// How much it matters.
@@ -187,6 +223,14 @@ pub struct Finding {
 }
 
 /// The level of a [`Finding`].
+///
+/// ```no_run
+/// # async fn run(auth: tokenward::AuthClient) {
+/// use tokenward::Level;
+/// let report = auth.doctor(None::<&()>).await;
+/// let warnings = report.findings.iter().filter(|f| f.level == Level::Warning).count();
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -11,22 +11,36 @@ use crate::logout::LogoutOutcome;
 use crate::outcome::Endpoint;
 use crate::secret::Secret;
 
-/// `AuthEvent.type`.
+/// What happened to the session (`AuthEvent.type` in JavaScript).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
     /// A login succeeded, or a session was restored.
     SignedIn,
     /// A refresh produced a new access token.
     Refreshed,
-    /// `logout()` ended the session.
+    /// A logout ended the session (here or in another tab).
     SignedOut,
     /// The server refused the refresh cookie: the session is over.
     Expired,
-    /// `updateUser()` changed the user (here or in another tab).
+    /// A profile update changed the user (here or in another tab).
     UserUpdated,
 }
 
 impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 5] = [
+        EventKind::SignedIn,
+        EventKind::Refreshed,
+        EventKind::SignedOut,
+        EventKind::Expired,
+        EventKind::UserUpdated,
+    ];
+
+    /// The kind spelled `name` (as [`EventKind::as_str`] writes it).
+    pub fn named(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The JS spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,16 +53,23 @@ impl EventKind {
     }
 }
 
-/// `AuthEvent.source`.
+/// Which tab caused an event (`AuthEvent.source` in JavaScript).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     /// This tab did it.
     ThisTab,
-    /// Another tab did it.
+    /// Another tab of the same app (same storage key) did it, Rust or JavaScript.
     OtherTab,
 }
 
 impl Source {
+    /// The source spelled `name` (as [`Source::as_str`] writes it).
+    pub fn named(name: &str) -> Option<Source> {
+        [Source::ThisTab, Source::OtherTab]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+
     /// The JS spelling.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -14,6 +14,7 @@ fn codes_are_the_documented_strings() {
     let all = [
         (ErrorCode::Config, "config"),
         (ErrorCode::InvalidCredentials, "invalid_credentials"),
+        (ErrorCode::EmailNotVerified, "email_not_verified"),
         (ErrorCode::SessionExpired, "session_expired"),
         (ErrorCode::Network, "network"),
         (ErrorCode::Timeout, "timeout"),
@@ -26,6 +27,16 @@ fn codes_are_the_documented_strings() {
     for (code, s) in all {
         assert_eq!(code.as_str(), s);
     }
+    assert_eq!(ErrorCode::ALL, all.map(|(code, _)| code));
     assert!(ErrorCode::Network.is_transient());
     assert!(!ErrorCode::SessionExpired.is_transient());
+}
+
+#[test]
+fn every_code_reads_back_from_its_name() {
+    for code in ErrorCode::ALL {
+        assert_eq!(ErrorCode::named(code.as_str()), Some(code));
+    }
+    assert_eq!(ErrorCode::named("Config"), None);
+    assert_eq!(ErrorCode::named("nonsense"), None);
 }

@@ -12,3 +12,15 @@ fn every_delay_fits_a_browser_timer() {
     assert_eq!(Delay::until(10, 20).get(), 0);
     assert_eq!(Delay::until(u64::MAX, 0), Delay::MAX);
 }
+
+#[test]
+fn every_event_kind_and_source_reads_back_from_its_name() {
+    for kind in EventKind::ALL {
+        assert_eq!(EventKind::named(kind.as_str()), Some(kind));
+    }
+    for source in [Source::ThisTab, Source::OtherTab] {
+        assert_eq!(Source::named(source.as_str()), Some(source));
+    }
+    assert_eq!(EventKind::named("signed_in"), None);
+    assert_eq!(Source::named("thisTab"), None);
+}
