@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ (wasm-pack, --target web by default) with the pinned
 # nightly of scripts/lib.sh: core and alloc rebuilt with -Cpanic=immediate-abort, so no panic
-# message or formatting code is linked. Two modules, each with the cargo feature `npm`: the SDK
-# (the root crate, tokenward-js) and, in doctor/, the doctor module that `doctor()` loads on
-# demand (crates/doctor). Each .wasm is shrunk with binaryen 132 from npm (Debian's binaryen 108
-# breaks wasm-bindgen 0.2.130 output), its import/export names shortened
+# message or formatting code is linked. Two modules, each with the cargo feature `npm` and each
+# linked by a cdylib-only crate (LTO: docs/size.md): the SDK (crates/npm over the root crate,
+# tokenward-js) and, in doctor/, the doctor module that `doctor()` loads on demand
+# (crates/doctor-module over crates/doctor). Each .wasm is shrunk with binaryen 132 from npm
+# (Debian's binaryen 108 breaks wasm-bindgen 0.2.130 output), its import/export names shortened
 # (scripts/minify-names.mjs), and its JS glue minified by esbuild with the wasm-bindgen
 # snippets (src/**/*.js) bundled in.
 #   scripts/build.sh [web|bundler] [OUT_DIR]
@@ -44,8 +45,8 @@ module() {
 }
 
 rm -rf "$out/doctor"
-module . "$out" target/npm
-module crates/doctor "$out/doctor" target/npm-doctor
+module crates/npm "$out" target/npm
+module crates/doctor-module "$out/doctor" target/npm-doctor
 # The declarations compile with TypeScript's default lib: wasm-bindgen's `[Symbol.dispose]()`
 # needs ESNext.Disposable, so it is left out of them (the method itself stays, for `using`).
 sed -i '/^ *\[Symbol\.dispose\](): void;$/d' "$out/tokenward.d.ts"

@@ -21,7 +21,7 @@ echo "== lint"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 # The browser crates for the web (the core's tests are native: cargo test below).
-cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor -p tokenward-doctor-module -p tokenward-npm --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The Rust API with its Leptos integration, in the browser and on a server (where it must build
 # and do nothing).
@@ -29,13 +29,13 @@ cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknow
 cargo clippy -p tokenward --features leptos -- -D warnings
 # Its documentation (the registry's page): no broken link.
 RUSTDOCFLAGS="-D warnings" cargo doc -p tokenward --features leptos --no-deps --target wasm32-unknown-unknown
-# The Leptos example (a workspace of its own, built in a target directory of its own: see
+# The Leptos example (a workspace of its own, sharing the target directory: see
 # scripts/example.sh).
 cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check
-CARGO_TARGET_DIR=$PWD/target/example cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
+CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
   --target wasm32-unknown-unknown -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
-cargo clippy -p tokenward-js -p tokenward-doctor --target wasm32-unknown-unknown --features npm --release -- -D warnings
+cargo clippy -p tokenward-js -p tokenward-npm -p tokenward-doctor-module --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
 echo "== native tests"
 run cargo test --workspace

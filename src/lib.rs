@@ -15,8 +15,10 @@
 //! The crates of the workspace: `tokenward-core` (every decision: the session machine,
 //! claims, replies, outcomes, doctor's judgement; pure, tested natively), `tokenward-web`
 //! (the browser: fetch, storage, timers, locks, channels, and what crosses to JavaScript),
-//! this one (the `#[wasm_bindgen]` surface and the driver that carries out what the machine
-//! asks), and `tokenward-doctor` (`doctor()`'s module, loaded on first use).
+//! this one (the `#[wasm_bindgen]` surface over `tokenward-web`'s driver), `tokenward-npm`
+//! (links this one into the package's `.wasm`), `tokenward-doctor` (`doctor()`'s probes) and
+//! `tokenward-doctor-module` (`doctor()`'s module, loaded on first use), and `tokenward` (the
+//! Rust API).
 #![cfg_attr(feature = "npm", no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs, clippy::await_holding_refcell_ref)]

@@ -1,9 +1,9 @@
 //! # tokenward-doctor
 //!
-//! `auth.doctor(options?)` of the npm package, as a module of its own (`doctor/` in the
-//! package): the page loads it the first time `doctor()` is called (`src/js/doctor.js` of the
-//! main module), so that pages which never call it do not download its probes and texts. It
-//! runs the probes with the client's config; `tokenward_core::doctor` judges them.
+//! The probes of `doctor()`: [`examine`] runs them with the client's config, and
+//! `tokenward_core::doctor` judges them. The npm package calls them from a module of its own
+//! (`tokenward-doctor-module`, loaded on the first `doctor()`); the Rust API calls them
+//! directly.
 //!
 //! Without `options.credentials` it only sends `GET`s (to the login endpoint, which accepts
 //! only `POST`, and to the user endpoint with a made-up token and no cookies): nothing changes
@@ -39,29 +39,6 @@ struct Cycle {
     /// The logout that ended it reached the view, which deleted the cookies (a 2xx, or the
     /// view's own 401: see `tokenward_core::logout`).
     cleared: bool,
-}
-
-/// The module's entry point (feature `module`; called by the npm package's doctor.js): the
-/// probes on `config` (the client's, as given); resolves to `{ report, signedIn, cleared }`.
-///
-/// # Errors
-/// As `new AuthClient(config)`.
-#[cfg(feature = "module")]
-#[wasm_bindgen(js_name = runDoctor)]
-pub fn run_doctor(
-    config: JsValue,
-    options: Option<Object>,
-    exposed: bool,
-) -> Result<js_sys::Promise, JsValue> {
-    let cfg = Config::parse(&config).map_err(|e| tokenward_web::error::to_js(&e))?;
-    Ok(wasm_bindgen_futures::future_to_promise(async move {
-        let examined = examine(&cfg, options, exposed).await;
-        let out = Object::new();
-        set(&out, "report", &examined.report);
-        set(&out, "signedIn", &JsValue::from_bool(examined.signed_in));
-        set(&out, "cleared", &JsValue::from_bool(examined.cleared));
-        Ok(out.into())
-    }))
 }
 
 /// The probes on `cfg` (a throwaway client's: memory storage, no cross-tab messages), with
