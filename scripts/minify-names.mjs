@@ -1,7 +1,10 @@
 // Shortens the names the .wasm imports from and exports to its JS glue, in the .wasm and in
 // the glue alike. wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` and each
 // closure export after its full Rust type; those hashes do not compress, and every name is
-// stored twice (in the .wasm and in the glue).
+// stored twice (in the .wasm and in the glue). With the web target the glue hands the imports
+// over as one object keyed by module name (`"./tokenward_bg.js"`, a snippet's path), which
+// the .wasm stores once per import: those keys become one letter too. (The bundler target's
+// .wasm imports those modules by path: they stay.)
 //   node scripts/minify-names.mjs OUT_DIR
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -62,6 +65,19 @@ const renamed = new Map(); // old -> new, for imports
 const renamedExports = new Map();
 const keepExport = (name) => name === "memory";
 
+// The web target's import object: `"<module>": importN` in the glue.
+const glues = readdirSync(dir).filter((f) => f.endsWith(".js"));
+const keyed = new Set();
+for (const file of glues) {
+  for (const m of readFileSync(join(dir, file), "utf8").matchAll(/"([^"]+)": import\d+,/g)) keyed.add(m[1]);
+}
+const renamedModules = new Map();
+const moduleName = (module) => {
+  if (!keyed.has(module)) return module;
+  if (!renamedModules.has(module)) renamedModules.set(module, String.fromCharCode(97 + renamedModules.size));
+  return renamedModules.get(module);
+};
+
 const out = [bytes.subarray(0, 8)];
 let pos = 8;
 while (pos < bytes.length) {
@@ -81,7 +97,7 @@ while (pos < bytes.length) {
           if (!renamed.has(field)) renamed.set(field, fresh());
           name = renamed.get(field);
         }
-        parts.push(encodeName(module), encodeName(name), bytes.subarray(p2, p3));
+        parts.push(encodeName(moduleName(module)), encodeName(name), bytes.subarray(p2, p3));
         p = p3;
       } else {
         const [field, p1] = readName(bytes, p);
@@ -120,6 +136,9 @@ for (const file of readdirSync(dir)) {
       .replace(new RegExp(`(?<=\\bwasm\\.)${escape(old)}(?![\\w$])`, "g"), name)
       .replace(new RegExp(`(?<=readonly |export const )${escape(old)}(?=:)`, "g"), name);
   }
+  for (const [old, name] of renamedModules) {
+    text = text.split(`"${old}": import`).join(`"${name}": import`);
+  }
   if (text !== before) {
     writeFileSync(path, text);
     files++;
@@ -139,6 +158,11 @@ for (const file of readdirSync(dir)) {
       throw new Error(`${file} still names export ${old}`);
     }
   }
+  for (const old of renamedModules.keys()) {
+    if (text.includes(`"${old}": import`)) throw new Error(`${file} still keys imports by ${old}`);
+  }
 }
 writeFileSync(wasmPath, Buffer.concat(out));
-console.log(`minify-names: ${renamed.size} imports, ${renamedExports.size} exports renamed in ${files} files`);
+console.log(
+  `minify-names: ${renamed.size} imports, ${renamedExports.size} exports, ${renamedModules.size} import modules renamed in ${files} files`,
+);
