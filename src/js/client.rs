@@ -221,8 +221,8 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "DoctorOptions")] options: Option<Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move { Ok(super::doctor::doctor(&inner, options).await) })
+        let report = super::doctor::doctor(&self.inner, options);
+        spawn(async move { Ok(report.await) })
     }
 
     /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).

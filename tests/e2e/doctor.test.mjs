@@ -118,6 +118,22 @@ test("a signed-in client is signed out by doctor(credentials): state and event, 
   await context.close();
 });
 
+test("doctor(credentials) takes its place when called: a login() made right after it runs after its cycle and stays", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("http://127.0.0.1:8000/tests/e2e/pages/tab.html?api=http://127.0.0.1:8005");
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate(() => window.makeClient());
+  const after = await page.evaluate(async (c) => {
+    const report = window.auth.doctor({ credentials: c });
+    const login = window.auth.login(c);
+    const [r] = await Promise.all([report, login]);
+    return { ok: r.ok, authenticated: window.auth.isAuthenticated };
+  }, CREDENTIALS);
+  assert.deepEqual(after, { ok: true, authenticated: true });
+  await context.close();
+});
+
 test("doctor() whose module cannot be loaded reports doctor_unavailable instead of rejecting", async () => {
   const context = await browser.newContext();
   await context.route("**/pkg/doctor/**", (route) => route.abort());

@@ -16,7 +16,7 @@ use crate::types::{self, DoctorReport, LogoutResult, Session};
 use tokenward_core::error::ErrorCode;
 use tokenward_core::secret::Secret;
 use tokenward_core::session::{Call, Outcome};
-use tokenward_web::driver::Driver;
+use tokenward_web::driver::{Driver, Examined};
 use tokenward_web::http;
 use tokenward_web::waiter::{Promised, Waiter};
 
@@ -288,7 +288,8 @@ impl AuthClient {
 
     /// Probes the server and reports misconfiguration in plain words, naming the setting to
     /// change. `credentials` adds a throwaway login → refresh → logout cycle, after which the
-    /// browser (and this client) is signed out.
+    /// browser (and this client) is signed out. Like the other calls it starts when made: a
+    /// credentialed cycle takes its place in the session's order then.
     ///
     /// ```no_run
     /// # #[derive(serde::Deserialize)] struct User { username: String }
@@ -299,28 +300,36 @@ impl AuthClient {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn doctor(&self, credentials: Option<&impl Serialize>) -> DoctorReport {
+    pub fn doctor(
+        &self,
+        credentials: Option<&impl Serialize>,
+    ) -> impl Future<Output = DoctorReport> + 'static {
         let options = credentials.map(|c| serde_json::json!({ "credentials": c }));
         let options: Option<js_sys::Object> = options
             .and_then(|o| js_sys::JSON::parse(&o.to_string()).ok())
             .map(Into::into);
+        let credentialed = options.is_some();
         // A throwaway client's config: it must not disturb this session or the other tabs.
         let probe = self
             .config()
             .clone()
             .storage(Storage::Memory)
             .cross_tab(false);
-        let Ok(cfg) = tokenward_web::config::Config::parse(&probe.to_js()) else {
-            return DoctorReport::default();
-        };
-        let credentialed = options.is_some();
+        // The config was read once by `new`; only storage and cross-tab changed.
+        let cfg = tokenward_web::config::Config::parse(&probe.to_js()).ok();
         let report = self
             .driver()
-            .doctor(credentialed, |exposed| async move {
-                tokenward_doctor::examine(&cfg, options, exposed).await
-            })
-            .await;
-        serde_wasm_bindgen::from_value(report).unwrap_or_default()
+            .doctor(credentialed, move |exposed| async move {
+                match cfg {
+                    Some(cfg) => tokenward_doctor::examine(&cfg, options, exposed).await,
+                    None => Examined {
+                        report: JsValue::UNDEFINED,
+                        signed_in: false,
+                        cleared: false,
+                    },
+                }
+            });
+        async move { serde_wasm_bindgen::from_value(report.await).unwrap_or_default() }
     }
 }
 

@@ -1,8 +1,8 @@
 //! The Rust API in a browser, against the reference backend (scripts/engines.sh runs it in
 //! each engine and configuration, as the npm package's suite): typed sessions, gloo-net
 //! requests with the Bearer, a refused token refreshed once and retried, reload → restore,
-//! logout clearing the cookies, typed errors, events as a guard, and the wait for the session
-//! being decided.
+//! logout clearing the cookies, typed errors, events as a guard, the wait for the session
+//! being decided, and doctor().
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -284,4 +284,26 @@ async fn clones_share_one_session_and_a_key_has_one_client() {
     assert!(!other.is_authenticated());
     auth.logout().await;
     sleep(0).await;
+}
+
+#[wasm_bindgen_test]
+async fn doctor_finds_the_server_sound_and_its_cycle_takes_its_place_when_called() {
+    signed_out_everywhere().await;
+    let auth = AuthClient::new(config()).unwrap();
+    auth.login::<User>(&DEMO).await.unwrap();
+    let probes = auth.doctor(None::<&()>).await;
+    assert!(probes.ok, "{:?}", probes.findings);
+    assert!(
+        auth.is_authenticated(),
+        "probes without credentials change no session"
+    );
+    // A credentialed cycle signs the browser out; it starts when made, so a login made right
+    // after it comes after its cycle and stays.
+    let cycle = auth.doctor(Some(&DEMO));
+    let login = auth.login::<User>(&DEMO);
+    let report = cycle.await;
+    assert!(report.ok, "{:?}", report.findings);
+    login.await.unwrap();
+    assert!(auth.is_authenticated());
+    auth.logout().await;
 }

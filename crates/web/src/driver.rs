@@ -402,23 +402,34 @@ impl<W: Waiter> Driver<W> {
     /// clears the cookies, so it takes its turn (nothing of this client's overlaps it, and with
     /// `crossTab` no other tab's either), and after it this client is signed out too.
     /// `examine(exposed)` runs the probes (`exposed`: a sign-up of this client answered with
-    /// the refresh token in its body).
-    pub async fn doctor<F>(&self, credentialed: bool, examine: impl FnOnce(bool) -> F) -> JsValue
+    /// the refresh token in its body). The cycle's place is taken when this is called; the
+    /// future runs the probes.
+    pub fn doctor<F>(
+        self: &Rc<Self>,
+        credentialed: bool,
+        examine: impl FnOnce(bool) -> F + 'static,
+    ) -> impl core::future::Future<Output = JsValue> + 'static
     where
-        F: core::future::Future<Output = Examined>,
+        F: core::future::Future<Output = Examined> + 'static,
     {
-        if credentialed {
-            let _ = wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)).await;
+        // The cycle takes its place in the session's order now, as every call does.
+        let place =
+            credentialed.then(|| wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)));
+        let driver = Rc::clone(self);
+        async move {
+            if let Some(place) = place {
+                let _ = place.await;
+            }
+            let exposed = driver.read(|m| m.sign_up_exposed_refresh());
+            let examined = examine(exposed).await;
+            if credentialed {
+                driver.input(Input::Examined {
+                    signed_in: examined.signed_in,
+                    cleared: examined.cleared,
+                });
+            }
+            examined.report
         }
-        let exposed = self.read(|m| m.sign_up_exposed_refresh());
-        let examined = examine(exposed).await;
-        if credentialed {
-            self.input(Input::Examined {
-                signed_in: examined.signed_in,
-                cleared: examined.cleared,
-            });
-        }
-        examined.report
     }
 
     /// A message from another tab. Anything malformed is ignored.

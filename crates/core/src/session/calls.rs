@@ -117,7 +117,10 @@ impl<U: Clone> Machine<U> {
     pub(super) fn examined(&mut self, signed_in: bool, cleared: bool, now: Ms) {
         let job = self.queue.examining().and_then(|id| self.queue.remove(id));
         if signed_in {
-            self.end_locally(!cleared);
+            // The cycle replaced this session's cookies: a refresh queued behind it ends with
+            // the session; a login or sign-up the app asked for after `doctor()` waited for the
+            // cycle, and now goes on.
+            self.end_locally_superseding(!cleared, &Job::is_refresh);
         }
         if let Some(job) = job {
             // `restore()` calls that waited for it ask again of the session it left.
@@ -130,7 +133,12 @@ impl<U: Clone> Machine<U> {
     /// cleared, other tabs told and `signedOut` emitted; `remember`: a logout awaits the
     /// server, durably.
     pub(super) fn end_locally(&mut self, remember: bool) {
-        let taken = self.take_superseded(&|j| j.supersedable());
+        self.end_locally_superseding(remember, &Job::supersedable);
+    }
+
+    /// [`Machine::end_locally`], superseding only the jobs `which` picks.
+    fn end_locally_superseding(&mut self, remember: bool, which: &dyn Fn(&Job) -> bool) {
+        let taken = self.take_superseded(which);
         let had_session = self.state() == State::SignedIn;
         self.clear(remember);
         if remember {

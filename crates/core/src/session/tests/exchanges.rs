@@ -174,6 +174,32 @@ fn the_doctors_cycle_waits_for_the_wire_holds_the_queue_and_ends_signed_out() {
 }
 
 #[test]
+fn a_login_made_after_doctor_comes_after_its_cycle_and_stays() {
+    let mut s = Shell::new(opts());
+    s.signed_in();
+    let turn = s.call(Call::Doctor);
+    s.grant(false);
+    assert_eq!(s.outcome(turn), Some(&Outcome::Turn));
+    // The app signs in again while the cycle runs: the login waits for it.
+    let login = s.login();
+    assert!(s.wire.is_empty() && s.outcome(login).is_none());
+    s.take_events();
+    s.input(Input::Examined {
+        signed_in: true,
+        cleared: true,
+    });
+    assert_eq!(s.take_events(), [(EventKind::SignedOut, Source::ThisTab)]);
+    assert!(
+        s.outcome(login).is_none(),
+        "not superseded by the cycle's sign-out"
+    );
+    s.grant(false);
+    let t = s.ok(Login, Some("ada"));
+    assert_eq!(s.session_token(login), Some(t.clone()));
+    assert_eq!(s.current(), Some(t));
+}
+
+#[test]
 fn a_login_sends_a_pending_logout_first_and_any_sign_in_ends_the_marker() {
     // This page loaded with the marker: the old session's logout goes first (config c revokes
     // its refresh token), then the login.

@@ -72,6 +72,11 @@ struct World {
     barrier: u64,
     last_token: Option<String>,
     intent: Option<Intent>,
+    /// How many logins, sign-ups and logouts the app has asked for.
+    intents: u32,
+    /// For each `doctor()` whose cycle has not reported, `intents` when it was called: a
+    /// sign-in asked for after it comes after its cycle.
+    doctors: Vec<u32>,
     /// No `signedIn`/`refreshed` of this tab since the app's logout (until a sign-in).
     signed_out_by_app: bool,
     expired_events: u32,
@@ -133,6 +138,8 @@ impl World {
             barrier: 0,
             last_token: None,
             intent: None,
+            intents: 0,
+            doctors: Vec::new(),
             signed_out_by_app: false,
             expired_events: 0,
             examining: false,
@@ -334,6 +341,7 @@ impl World {
                 self.sign_ins.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
+                self.intents += 1;
                 self.signed_out_by_app = false;
                 let body = Secret::new(if right { "ok" } else { "wrong" }.to_string());
                 Input::Call(id, Call::Login(body))
@@ -344,6 +352,7 @@ impl World {
                 self.sign_ins.push(id);
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Login(id));
+                self.intents += 1;
                 self.signed_out_by_app = false;
                 let fields = Secret::new(["new", "verify", "bad"][kind as usize].to_string());
                 let login = Secret::new("ok".to_string());
@@ -357,6 +366,7 @@ impl World {
                 let id = self.op_id();
                 self.barrier = self.seq + 1;
                 self.intent = Some(Intent::Logout);
+                self.intents += 1;
                 self.signed_out_by_app = true;
                 Input::Call(id, Call::Logout)
             }
@@ -368,7 +378,10 @@ impl World {
                 Input::Call(id, Call::Restore(None))
             }
             Op::Fetch => return self.fetch(),
-            Op::Doctor => Input::Call(self.op_id(), Call::Doctor),
+            Op::Doctor => {
+                self.doctors.push(self.intents);
+                Input::Call(self.op_id(), Call::Doctor)
+            }
             Op::Examine => return self.examine(),
             Op::Deliver(i, f) => return self.deliver(i, f),
             Op::Grant(waited) => return self.grant(waited),

@@ -196,6 +196,7 @@ impl World {
         self.fetches.clear();
         self.examining = false;
         self.intent = None;
+        self.doctors.clear();
         self.signed_out_by_app = false;
         self.expired_events = 0;
         self.last_token = None;
@@ -219,7 +220,8 @@ impl World {
     }
 
     /// The doctor's cycle, when it has its turn: it signs in and out with cookies of its own;
-    /// the client ends signed out, as after the app's logout.
+    /// the client ends signed out, as after a logout the app asked for when it called
+    /// `doctor()` — unless it asked for a sign-in or a logout after that, which then decides.
     pub(super) fn examine(&mut self) {
         if !self.examining {
             return;
@@ -228,8 +230,11 @@ impl World {
         self.sessions += 1;
         self.jar = None;
         self.barrier = self.seq + 1;
-        self.intent = Some(Intent::Logout);
-        self.signed_out_by_app = true;
+        let called_at = (!self.doctors.is_empty()).then(|| self.doctors.remove(0));
+        if called_at == Some(self.intents) {
+            self.intent = Some(Intent::Logout);
+            self.signed_out_by_app = true;
+        }
         self.input(Input::Examined {
             signed_in: true,
             cleared: true,
