@@ -11,7 +11,8 @@ use alloc::rc::Rc;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use tokenward_web::driver::{Driver, Examined};
+use tokenward_web::doctor::Examined;
+use tokenward_web::driver::Driver;
 
 #[wasm_bindgen(module = "/src/js/doctor.js")]
 extern "C" {

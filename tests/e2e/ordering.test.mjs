@@ -124,7 +124,7 @@ test("login(other) while a refresh is in flight (rotation) → the refresh rejec
   await slowServer("/dj-rest-auth/token/refresh/", 600);
   const r = await call(page, async (ada) => {
     const refresh = window.auth.refresh().then(() => "resolved", (e) => e.code);
-    await new Promise((res) => setTimeout(res, 100));
+    await new Promise((res) => setTimeout(res, 100)); // the refresh is on the wire
     const user = (await window.auth.login(ada)).user.username;
     return { refresh: await refresh, user, now: window.auth.user.username };
   }, ADA);

@@ -68,7 +68,9 @@ test("a Rust page and a JavaScript page of one app share one session", async () 
   await js.waitForFunction(() => window.events.filter((e) => e.startsWith("refreshed")).length >= 2, null, {
     timeout: 30000,
   });
-  await new Promise((r) => setTimeout(r, 500)); // the adopting tab's event, and quiet
+  await rust.waitForFunction(
+    () => [...document.querySelectorAll("#events li")].filter((li) => li.textContent.startsWith("refreshed")).length >= 2,
+  );
   const jsList = await js.evaluate(() => window.events);
   const rustList = await rustEvents(rust);
   const n = (list, e) => list.filter((x) => x === e).length;

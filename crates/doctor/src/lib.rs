@@ -25,7 +25,7 @@ use tokenward_core::secret::Secret;
 use tokenward_core::session::{Delay, Payload, Request};
 use tokenward_web::codec;
 use tokenward_web::config::Config;
-use tokenward_web::driver::Examined;
+use tokenward_web::doctor::Examined;
 use tokenward_web::endpoint;
 use tokenward_web::timer::sleep;
 use tokenward_web::{get, http, set};

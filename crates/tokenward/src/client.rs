@@ -16,7 +16,8 @@ use crate::types::{self, DoctorReport, LogoutResult, Session};
 use tokenward_core::error::ErrorCode;
 use tokenward_core::secret::Secret;
 use tokenward_core::session::{Call, Outcome};
-use tokenward_web::driver::{Driver, Examined};
+use tokenward_web::doctor::Examined;
+use tokenward_web::driver::Driver;
 use tokenward_web::http;
 use tokenward_web::waiter::{Promised, Waiter};
 

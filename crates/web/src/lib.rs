@@ -21,6 +21,7 @@ extern crate alloc;
 pub mod channel;
 pub mod codec;
 pub mod config;
+pub mod doctor;
 pub mod driver;
 pub mod endpoint;
 pub mod error;

@@ -10,6 +10,7 @@ mod accounts;
 mod backoff;
 mod clock;
 mod exchanges;
+mod fetch;
 mod io;
 mod order;
 mod props;

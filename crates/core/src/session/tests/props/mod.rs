@@ -19,6 +19,7 @@
 //! signed-in client holds a token of the session the cookie belongs to, and a cookie the
 //! client does not use is one its pending logout will clear.
 
+mod checks;
 mod ops;
 mod server;
 
@@ -178,31 +179,6 @@ impl World {
         self.tokens[token.expose()].0
     }
 
-    /// Checks a token a reply of ours just brought: never withheld, and — when the server's
-    /// `iat` can be trusted — its expiry never later than the truth by more than a second.
-    fn check_timing(&self, token: &Token) {
-        let now = self.now();
-        assert!(
-            self.m.live_token(now).is_some(),
-            "a token just issued is withheld"
-        );
-        let exp = self.tokens[token.value.expose()].2;
-        let trusted = match self.iat {
-            Iat::Fresh => true,
-            Iat::Stale => self.login_seen,
-            Iat::Missing => false,
-        };
-        if let (true, Some(at)) = (trusted, token.expires_at) {
-            // When real time reaches the server's exp, as machine time.
-            let left = exp as i64 - self.skew - self.real as i64;
-            let truth = now as i64 + left;
-            assert!(
-                at as i64 <= truth + 1000,
-                "expiry {at} later than the truth {truth}"
-            );
-        }
-    }
-
     fn cookie_request_out(&self) -> bool {
         self.wire.iter().any(|(_, r, _)| r.sets_cookies())
     }
@@ -333,27 +309,27 @@ impl World {
         }
     }
 
+    /// The app asked for a sign-in (`id`: a login or a sign-up): it decides the session now.
+    fn sign_in_asked(&mut self, id: OpId) {
+        self.deciding.push(id);
+        self.sign_ins.push(id);
+        self.barrier = self.seq + 1;
+        self.intent = Some(Intent::Login(id));
+        self.intents += 1;
+        self.signed_out_by_app = false;
+    }
+
     fn apply(&mut self, op: &Op) {
         let input = match *op {
             Op::Login(right) => {
                 let id = self.op_id();
-                self.deciding.push(id);
-                self.sign_ins.push(id);
-                self.barrier = self.seq + 1;
-                self.intent = Some(Intent::Login(id));
-                self.intents += 1;
-                self.signed_out_by_app = false;
+                self.sign_in_asked(id);
                 let body = Secret::new(if right { "ok" } else { "wrong" }.to_string());
                 Input::Call(id, Call::Login(body))
             }
             Op::SignUp(kind) => {
                 let id = self.op_id();
-                self.deciding.push(id);
-                self.sign_ins.push(id);
-                self.barrier = self.seq + 1;
-                self.intent = Some(Intent::Login(id));
-                self.intents += 1;
-                self.signed_out_by_app = false;
+                self.sign_in_asked(id);
                 let fields = Secret::new(["new", "verify", "bad"][kind as usize].to_string());
                 let login = Secret::new("ok".to_string());
                 Input::Call(id, Call::SignUp { fields, login })
@@ -417,21 +393,6 @@ impl World {
         }
     }
 
-    /// The timer never asks to fire in a loop: once it has been handled, the next due time is
-    /// in the future, or something is in flight.
-    fn no_timer_loop(&mut self) {
-        let now = self.now();
-        if self.m.poll_timeout().is_some_and(|t| t <= now) {
-            self.input(Input::Timeout);
-            let idle = self.wire.is_empty() && !self.ledger.lock_wanted;
-            let again = self.m.poll_timeout().is_some_and(|t| t <= self.now());
-            assert!(
-                !(idle && again),
-                "the timer is due again at once: a refresh loop"
-            );
-        }
-    }
-
     /// Lets everything in flight finish without faults.
     fn settle_down(&mut self) {
         for _ in 0..500 {
@@ -455,49 +416,6 @@ impl World {
             }
         }
         panic!("never settled: {:?}", self.m);
-    }
-
-    fn check_settled(&self) {
-        assert!(self.wire.is_empty() && !self.ledger.lock_wanted && !self.ledger.lock_held);
-        assert_eq!(
-            (self.settled.len() + self.lost.len()) as u32,
-            self.ops,
-            "a call never settled"
-        );
-        // Client and server agree.
-        match self.m.token() {
-            Some(t) => assert_eq!(
-                Some(self.session_of(&t.value)),
-                self.jar,
-                "signed in to another session than the cookie's"
-            ),
-            // The marker: the next page load finishes the logout another tab began.
-            None if self.jar.is_some() => assert!(
-                self.m.state() == State::Unknown || self.m.logout_pending() || self.marker,
-                "a session the client neither uses nor is logging out"
-            ),
-            None => {}
-        }
-        // The app's last call decided.
-        match self.intent {
-            Some(Intent::Logout) => {
-                assert_eq!(self.m.state(), State::SignedOut);
-                assert!(self.jar.is_none() || self.m.logout_pending());
-            }
-            Some(Intent::Login(op)) => {
-                if let Some(Outcome::Session(s) | Outcome::SignedUp(Some(s))) =
-                    self.settled.get(&op)
-                {
-                    let mine = self.tokens[s.record.value.expose()].0;
-                    assert_eq!(
-                        self.m.token().map(|t| self.session_of(&t.value)),
-                        Some(mine)
-                    );
-                    assert_eq!(self.jar, Some(mine));
-                }
-            }
-            None => {}
-        }
     }
 }
 
