@@ -5,7 +5,8 @@
 # linked by a cdylib-only crate (LTO: docs/size.md): the SDK (crates/npm over the root crate,
 # tokenward-js) and, in doctor/, the doctor module that `doctor()` loads on demand
 # (crates/doctor-module over crates/doctor). Each .wasm is shrunk with binaryen 132 from npm
-# (Debian's binaryen 108 breaks wasm-bindgen 0.2.130 output), its import/export names shortened
+# (Debian's binaryen 108 breaks wasm-bindgen 0.2.130 output) and stripped of the sections only
+# tools read (debug names, producers, target features), its import/export names shortened
 # (scripts/minify-names.mjs), and its JS glue minified by esbuild with the wasm-bindgen
 # snippets (src/**/*.js) bundled in.
 #   scripts/build.sh [web|bundler] [OUT_DIR]
@@ -22,7 +23,7 @@ module() {
   RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=$PWD/$3 RUSTFLAGS="$NPM_RUSTFLAGS" \
     wasm-pack build "$1" --release --target "$target" --out-dir "$dir" --out-name tokenward \
     -- --features npm -Zbuild-std=core,alloc >/dev/null
-  wasm-opt "${WASM_OPT_FLAGS[@]}" --strip-debug --strip-producers \
+  wasm-opt "${WASM_OPT_FLAGS[@]}" --strip-debug --strip-producers --strip-target-features \
     "$dir/tokenward_bg.wasm" -o "$dir/tokenward_bg.wasm"
   node scripts/minify-names.mjs "$dir"
   if [ "$target" = web ]; then

@@ -34,6 +34,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p tokenward --features leptos --no-deps --
 cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check
 CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
   --target wasm32-unknown-unknown -- -D warnings
+# The size probe of the machine alone (scripts/size-report.sh --machine; a workspace of its own):
+# kept compiling as the machine changes.
+cargo fmt --manifest-path tests/bench/machine/Cargo.toml -- --check
+CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path tests/bench/machine/Cargo.toml \
+  --target wasm32-unknown-unknown -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
 cargo clippy -p tokenward-js -p tokenward-npm -p tokenward-doctor-module --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
