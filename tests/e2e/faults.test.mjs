@@ -172,6 +172,48 @@ test("login answers 200 with an access token that is not a valid header value �
   await context.close();
 });
 
+// ---------------------------------------------------------------- the access token's payload
+// Decoded by the browser's atob and JSON.parse (net.js), judged by the core before and after
+// (claims::payload_segment, claims::from_payload).
+
+const b64url = (text) => Buffer.from(text).toString("base64url");
+const withPayload = (payload) => `eyJhbGciOiJIUzI1NiJ9.${payload}.c2ln`;
+
+const PAYLOADS = [
+  ["a payload that is not base64 (one character)", "a"],
+  ["a payload in standard base64", b64url('{"exp":4102444800,"a":"~~~"}').replace(/-/g, "+").replace(/_/g, "/") + "+/"],
+  ["a payload that is not JSON", b64url("not json")],
+  ["a payload that is a JSON array", b64url("[4102444800]")],
+  ["an exp that is a string", b64url('{"exp":"4102444800"}')],
+  ["a negative exp", b64url('{"exp":-1}')],
+  ["an iat past year 5138", b64url('{"exp":4102444800,"iat":100000000001}')],
+];
+
+for (const [what, payload] of PAYLOADS) {
+  test(`login answers 200 with ${what} → bad_response, signed out`, async () => {
+    const { context, page } = await tab();
+    await page.route(LOGIN, fulfill(JSON.stringify({ access: withPayload(payload), refresh: "" })));
+    const l = await login(page);
+    assert.deepEqual([l.ok, l.code], [false, "bad_response"], JSON.stringify(l));
+    assert.equal((await state(page)).authenticated, false);
+    await stillWorks(page);
+    await context.close();
+  });
+}
+
+test("login answers 200 with claims holding non-ASCII text, a fractional exp and an iat in exponent form → signed in until exp", async () => {
+  const { context, page } = await tab();
+  const exp = 4102444800; // 2100-01-01
+  const payload = b64url(`{"name":"Zoë ✓ 東京","exp":${exp}.75,"iat":1.7e9}`);
+  await page.route(LOGIN, fulfill(JSON.stringify({ access: withPayload(payload), refresh: "", user: { username: "x" } })));
+  const l = await login(page);
+  assert.equal(l.ok, true, JSON.stringify(l));
+  const expiresAt = await call(page, () => window.auth.expiresAt);
+  assert.ok(expiresAt > Date.now() + 50 * 365 * 86400e3, `expiresAt ${expiresAt}`);
+  await stillWorks(page);
+  await context.close();
+});
+
 // ---------------------------------------------------------------- definitive refusals
 
 for (const detail of ["Token is blacklisted", "Token is expired"]) {

@@ -5,7 +5,7 @@
 
 use alloc::string::String;
 
-use super::claims::{self, Claims};
+use super::claims::{Claims, ClaimsError};
 use super::error::{AuthError, ErrorCode, FieldErrors};
 use super::secret::Secret;
 
@@ -130,6 +130,9 @@ pub struct BodyFacts {
     pub json: bool,
     /// The access-token field, when it is a string.
     pub access: Option<Secret>,
+    /// Its time claims, read by the body's parser ([`crate::reply::Body::jwt_claims`]); `None`
+    /// without an access token.
+    pub claims: Option<Result<Claims, ClaimsError>>,
     /// The access-expiration field, parsed to ms since the epoch (server clock).
     pub access_expiration_ms: Option<u64>,
     /// A non-empty `refresh` string: the server puts the refresh token in the body, readable
@@ -177,13 +180,13 @@ impl Grant {
             )
             .with_status(status));
         }
-        let claims = claims::decode(token.expose()).map_err(|_| {
-            AuthError::new(
+        let Some(Ok(claims)) = facts.claims else {
+            return Err(AuthError::new(
                 ErrorCode::BadResponse,
                 "the access token is not a readable JWT",
             )
-            .with_status(status)
-        })?;
+            .with_status(status));
+        };
         Ok(Grant {
             token: token.clone(),
             claims,

@@ -7,6 +7,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::claims::{self, Claims, ClaimsError};
 use super::error::FieldErrors;
 use super::outcome::BodyFacts;
 use super::secret::Secret;
@@ -36,6 +37,15 @@ pub trait Body {
     fn member(&self, key: &str) -> Member;
     /// The object's keys, in order.
     fn keys(&self) -> Vec<String>;
+    /// The time claims of `token`, the access token this body carries. By default the core's
+    /// own decoder; a shell whose bodies come from a JSON parser decodes the payload with it
+    /// between [`claims::payload_segment`] and [`claims::from_payload`], which decide.
+    ///
+    /// # Errors
+    /// As [`claims::decode`].
+    fn jwt_claims(&self, token: &str) -> Result<Claims, ClaimsError> {
+        claims::decode(token)
+    }
 }
 
 /// Reply field names (`fields` in the config).
@@ -71,6 +81,7 @@ pub fn facts(body: &impl Body, names: &FieldNames) -> BodyFacts {
         Member::Text(t) => Some(Secret::new(t)),
         _ => None,
     };
+    let claims = access.as_ref().map(|t| body.jwt_claims(t.expose()));
     let access_expiration_ms = match body.member(&names.access_expiration) {
         Member::Text(t) => iso8601_ms(&t),
         Member::Number(secs) if secs.is_finite() && secs > 0.0 && secs < 1e11 => {
@@ -86,6 +97,7 @@ pub fn facts(body: &impl Body, names: &FieldNames) -> BodyFacts {
     BodyFacts {
         json: true,
         access,
+        claims,
         access_expiration_ms,
         refresh_in_body,
         detail: detail(body),

@@ -1,7 +1,10 @@
 //! Tests of `claims`.
 
 use super::*;
+use crate::reply::{Body, Member};
 use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use proptest::prelude::*;
@@ -122,6 +125,94 @@ fn lifetime_never_underflows() {
         iat: Some(20),
     };
     assert_eq!(c.lifetime_ms(), Some(0));
+}
+
+/// A payload as a JSON parser gave it: its members, or `None` when it is not an object.
+struct Parsed(Option<Vec<(&'static str, Member)>>);
+
+impl Body for Parsed {
+    fn is_json(&self) -> bool {
+        self.0.is_some()
+    }
+    fn is_object(&self) -> bool {
+        self.0.is_some()
+    }
+    fn member(&self, key: &str) -> Member {
+        let mut members = self.0.iter().flatten();
+        let found = members.rfind(|(k, _)| *k == key);
+        found.map_or(Member::Missing, |(_, m)| m.clone())
+    }
+    fn keys(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+}
+
+#[test]
+fn the_payload_segment_is_checked_before_any_parser_sees_it() {
+    let t = jwt(r#"{"exp":1700000300}"#);
+    let payload = t.split('.').nth(1).unwrap();
+    assert_eq!(payload_segment(&t), Ok(payload));
+    assert_eq!(
+        payload_segment("h.eyJ9==.s"),
+        Ok("eyJ9=="),
+        "padding allowed"
+    );
+    for not_a_jwt in ["", "a.b", "a.b.c.d", ".b.c", "a..c"] {
+        assert_eq!(
+            payload_segment(not_a_jwt),
+            Err(ClaimsError::NotAJwt),
+            "{not_a_jwt:?}"
+        );
+    }
+    let huge = jwt(&"x".repeat(MAX_TOKEN_LEN));
+    assert_eq!(payload_segment(&huge), Err(ClaimsError::NotAJwt));
+    // Standard base64, or anything else a lenient decoder (`atob`) would take.
+    for bad in ["h.ab+c.s", "h.ab/c.s", "h.ab=c.s", "h.ab c.s", "h.\u{e9}.s"] {
+        assert_eq!(payload_segment(bad), Err(ClaimsError::BadBase64), "{bad:?}");
+    }
+}
+
+#[test]
+fn a_payload_parsed_elsewhere_is_judged_by_the_same_rules() {
+    let time = |m: Member| from_payload(&Parsed(Some(vec![("exp", m)])));
+    assert_eq!(
+        from_payload(&Parsed(Some(vec![
+            ("exp", Member::Number(1_700_000_300.0)),
+            ("iat", Member::Number(1_700_000_000.0)),
+            ("jti", Member::Text("x".to_string())),
+        ]))),
+        Ok(Claims {
+            exp: Some(1_700_000_300),
+            iat: Some(1_700_000_000)
+        })
+    );
+    assert_eq!(from_payload(&Parsed(Some(vec![]))), Ok(Claims::default()));
+    assert_eq!(
+        time(Member::Number(1.9)).unwrap().exp,
+        Some(1),
+        "a fraction is dropped"
+    );
+    // `JSON.parse` reads 1e9 as the number it is (the core's own parser refuses the form).
+    assert_eq!(time(Member::Number(1e9)).unwrap().exp, Some(1_000_000_000));
+    assert_eq!(
+        time(Member::Number(MAX_SECS as f64)).unwrap().exp,
+        Some(MAX_SECS)
+    );
+    for bad in [
+        Member::Text("1700000000".to_string()),
+        Member::Number(-1.0),
+        Member::Number(MAX_SECS as f64 + 1.0),
+        Member::Number(1e23),
+        Member::Other,
+        Member::List(vec![]),
+    ] {
+        assert_eq!(time(bad.clone()), Err(ClaimsError::BadTimeClaim), "{bad:?}");
+    }
+    assert_eq!(from_payload(&Parsed(None)), Err(ClaimsError::BadJson));
 }
 
 proptest! {

@@ -1,7 +1,6 @@
 //! Tests of `doctor`.
 
 use super::*;
-use crate::secret::Secret;
 use alloc::string::ToString;
 
 const ORIGIN: &str = "http://127.0.0.1:8000";
@@ -16,11 +15,7 @@ fn said(d: &str) -> BodyFacts {
 }
 
 fn login_ok() -> BodyFacts {
-    BodyFacts {
-        json: true,
-        access: Some(Secret::new("a.b.c".to_string())),
-        ..BodyFacts::default()
-    }
+    crate::outcome::testing::token_facts("a.b.c")
 }
 
 fn codes(p: &Probes) -> Vec<&'static str> {

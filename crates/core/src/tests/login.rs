@@ -2,19 +2,13 @@
 
 use super::*;
 use crate::error::ErrorCode;
-use crate::outcome::testing::detail;
-use crate::secret::Secret;
-use alloc::string::ToString;
+use crate::outcome::testing::{detail, token_facts};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDAsImlhdCI6MTcwMDAwMDAwMH0.s";
 
 #[test]
 fn a_token_finishes_the_exchange() {
-    let ok = BodyFacts {
-        json: true,
-        access: Some(Secret::new(JWT.to_string())),
-        ..BodyFacts::default()
-    };
+    let ok = token_facts(JWT);
     let LoginStep::Finished(Ok(g)) = next_step(Ok((200, &ok)), false) else {
         panic!("signed in")
     };

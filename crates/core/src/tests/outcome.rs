@@ -1,7 +1,7 @@
 //! Tests of `outcome`.
 
+use super::testing::token_facts;
 use super::*;
-use alloc::string::ToString;
 
 fn detail(d: &str) -> BodyFacts {
     testing::detail(d, None)
@@ -42,11 +42,7 @@ fn every_configured_endpoint_has_its_own_key_slot_and_path() {
 
 #[test]
 fn login_replies() {
-    let ok = BodyFacts {
-        json: true,
-        access: Some(Secret::new(JWT.to_string())),
-        ..BodyFacts::default()
-    };
+    let ok = token_facts(JWT);
     assert_eq!(classify(Endpoint::Login, 200, &ok), Verdict::Ok);
     let g = Grant::from_facts(&ok, 200).unwrap();
     assert_eq!(g.claims.lifetime_ms(), Some(300_000));
@@ -185,15 +181,12 @@ fn logout_replies() {
 fn unusable_bodies_are_bad_response() {
     let cases = [
         BodyFacts::default(),
+        token_facts(""),
+        token_facts("not-a-jwt"),
+        // The claims unread (a body built by hand): never a grant.
         BodyFacts {
-            json: true,
-            access: Some(Secret::new(String::new())),
-            ..BodyFacts::default()
-        },
-        BodyFacts {
-            json: true,
-            access: Some(Secret::new("not-a-jwt".to_string())),
-            ..BodyFacts::default()
+            claims: None,
+            ..token_facts(JWT)
         },
     ];
     for f in cases {
@@ -210,12 +203,7 @@ fn a_token_that_is_not_a_header_value_is_a_bad_response() {
         "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDB9.s s",
         "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAzMDB9.\u{e9}",
     ] {
-        let f = BodyFacts {
-            json: true,
-            access: Some(Secret::new(t.to_string())),
-            ..BodyFacts::default()
-        };
-        let e = Grant::from_facts(&f, 200).unwrap_err();
+        let e = Grant::from_facts(&token_facts(t), 200).unwrap_err();
         assert_eq!(e.code(), "bad_response", "{t:?}");
         assert!(!e.message.contains("eyJ"));
     }
@@ -239,12 +227,7 @@ fn only_a_missing_csrf_cookie_can_be_fixed_by_minting_one() {
 
 #[test]
 fn errors_never_carry_the_token() {
-    let f = BodyFacts {
-        json: true,
-        access: Some(Secret::new("abc.def".to_string())),
-        ..BodyFacts::default()
-    };
-    let e = Grant::from_facts(&f, 200).unwrap_err();
+    let e = Grant::from_facts(&token_facts("abc.def"), 200).unwrap_err();
     let shown = alloc::format!("{e:?}");
     assert!(!shown.contains("abc.def"));
 }

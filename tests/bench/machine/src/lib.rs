@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use tokenward_core::account::AccountCall;
+use tokenward_core::claims::{self, Claims, ClaimsError};
 use tokenward_core::error::{AuthError, ErrorCode};
 use tokenward_core::logout::LogoutOutcome;
 use tokenward_core::outcome::Endpoint;
@@ -40,6 +41,10 @@ extern "C" {
     fn body_member(key: *const u8, len: u32) -> u32;
     /// The body's keys written into the input buffer; how many.
     fn body_keys() -> u32;
+    /// Decodes a token's payload segment (`atob`, `JSON.parse`) and makes it the body the three
+    /// imports above read, until the reply's own is back (`reply_body`).
+    fn jwt_payload(segment: *const u8, len: u32);
+    fn reply_body();
     fn now_wall() -> f64;
     fn now_mono() -> f64;
 }
@@ -213,6 +218,17 @@ impl Body for JsBody {
     fn keys(&self) -> Vec<String> {
         // SAFETY: an import without arguments.
         (0..unsafe { body_keys() }).map(|_| str_in()).collect()
+    }
+
+    /// As the npm shell does: the payload decoded by JS, judged by the core.
+    fn jwt_claims(&self, token: &str) -> Result<Claims, ClaimsError> {
+        let segment = claims::payload_segment(token)?;
+        // SAFETY: the segment's bytes outlive the calls.
+        unsafe { jwt_payload(segment.as_ptr(), segment.len() as u32) };
+        let read = claims::from_payload(&JsBody);
+        // SAFETY: an import without arguments.
+        unsafe { reply_body() };
+        read
     }
 }
 
