@@ -2,7 +2,7 @@
 # Installs what building and testing tokenward needs, skipping what is already there:
 # the wasm32 target, the npm build's pinned nightly (with rust-src), wasm-bindgen-cli 0.2.130 (must match the crate's pin), wasm-pack 0.15.1,
 # Chromium + ChromeDriver, Firefox ESR, WebKitGTK's WebKitWebDriver and Xvfb (Debian),
-# geckodriver 0.37.1, npm dev tools (binaryen 132, playwright-core), and the reference
+# geckodriver 0.37.1, npm dev tools (binaryen 132, playwright-core, esbuild, terser), and the reference
 # backend's Python venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
