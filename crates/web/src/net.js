@@ -202,8 +202,6 @@ export function bodyCode(response) {
     );
 }
 
-// The value of this document's cookie `name`, or undefined (also without a document, or when
-// reading cookies throws, as in a sandboxed frame).
 // The payload segment of an access token (its form checked by tokenward_core::claims, which
 // also judges what comes back), decoded with the browser's own base64 and JSON parsers:
 // the parsed value, or undefined.
@@ -215,6 +213,8 @@ export function jwtPayload(segment) {
   }
 }
 
+// The value of this document's cookie `name`, or undefined (also without a document, or when
+// reading cookies throws, as in a sandboxed frame).
 export function readCookie(name) {
   try {
     for (const pair of String(document.cookie).split(";")) {
