@@ -22,7 +22,7 @@ use tokenward_web::config::Config;
 use tokenward_web::driver::Driver;
 use tokenward_web::error::to_js;
 use tokenward_web::waiter::promised;
-use tokenward_web::{get, http, reading, set, spawn};
+use tokenward_web::{get, http, reading, set};
 
 /// The auth client. See the README for the API.
 #[wasm_bindgen]
@@ -221,8 +221,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "DoctorOptions")] options: Option<Object>,
     ) -> Promise {
-        let report = super::doctor::doctor(&self.inner, options);
-        spawn(async move { Ok(report.await) })
+        super::doctor::doctor(&self.inner, options)
     }
 
     /// Subscribes to `AuthEvent`s; returns the unsubscribe function (idempotent).

@@ -2,8 +2,8 @@
 // the package), loaded the first time doctor() is called, so that pages which never call it
 // do not download it. The module runs a throwaway client on the same config (memory storage,
 // no cross-tab messages: it must not disturb this page's session or the other tabs).
-// Never rejects: resolves to { report, signedIn, cleared } (see src/js/doctor.rs).
-export function loadDoctor(config, options, exposed) {
+// Never rejects: resolves to { report, signedIn, cleared }.
+function loadDoctor(config, options, exposed) {
   return import("./doctor/tokenward.js")
     .then(async (m) => {
       if (typeof m.default === "function") await m.default();
@@ -22,4 +22,18 @@ export function loadDoctor(config, options, exposed) {
         ],
       },
     }));
+}
+
+// doctor(): after the credentialed cycle's `turn` in the client's order (a promise; undefined
+// when the check takes none), the module's probes with `exposed()` (the client's, read then),
+// then `examined(result)` (the client follows what the cycle did): the promise of the report.
+// Never rejects (see src/js/doctor.rs).
+export function runDoctor(turn, config, options, exposed, examined) {
+  return Promise.resolve(turn)
+    .catch(() => {})
+    .then(() => loadDoctor(config, options, exposed()))
+    .then((result) => {
+      examined(result);
+      return result.report;
+    });
 }

@@ -71,6 +71,22 @@ async fn a_fetch_made_while_the_session_is_restored_waits_and_goes_with_its_toke
 }
 
 #[wasm_bindgen_test]
+async fn a_fetch_waiting_for_the_session_when_the_client_is_freed_still_goes_out_with_its_token() {
+    fresh_start().await;
+    login(&client()).await;
+    let c = client();
+    let restoring = c.restore();
+    // Waits for the restore (net.js's retry), which is still on the wire at free().
+    let pending = c.fetch("/api/whoami/".into(), None);
+    drop(c);
+    let res: web_sys::Response = ok(pending).await.unchecked_into();
+    let who = body(&res).await;
+    assert_eq!(get(&who, "authenticated").as_bool(), Some(true), "{who:?}");
+    assert!(has(&who, "via", "header"), "the restored token: {who:?}");
+    assert!(get_str(&ok(restoring).await, "accessToken").is_some());
+}
+
+#[wasm_bindgen_test]
 async fn aborts_reject_with_the_signals_reason_before_the_response_and_error_the_body_after() {
     fresh_start().await;
     let c = client_with(r#","timeoutMs":5000"#);

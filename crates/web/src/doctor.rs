@@ -22,12 +22,32 @@ pub struct Examined {
 }
 
 impl<W: Waiter> Driver<W> {
-    /// `doctor()` in this client's queue: a credentialed check (`credentialed`) sets and
-    /// clears the cookies, so it takes its turn (nothing of this client's overlaps it, and with
-    /// `crossTab` no other tab's either), and after it this client is signed out too.
-    /// `examine(exposed)` runs the probes (`exposed`: a sign-up of this client answered with
-    /// the refresh token in its body). The cycle's place is taken when this is called; the
-    /// future runs the probes.
+    /// A credentialed check's place in the session's order, taken now (nothing of this client's
+    /// overlaps it, and with `crossTab` no other tab's either): the promise of its turn. `None`
+    /// for a check that takes no place.
+    pub fn doctor_turn(&self, credentialed: bool) -> Option<js_sys::Promise> {
+        credentialed.then(|| self.call(Call::Doctor))
+    }
+
+    /// What the probes need of this client when their turn comes: whether a sign-up of it was
+    /// answered with the refresh token in its body.
+    pub fn doctor_exposed(&self) -> bool {
+        self.read(|m| m.sign_up_exposed_refresh())
+    }
+
+    /// A credentialed cycle is over: this client follows what it did to the cookies (signed
+    /// out, like the browser).
+    pub fn doctor_examined(&self, examined: &Examined) {
+        self.input(Input::Examined {
+            signed_in: examined.signed_in,
+            cleared: examined.cleared,
+        });
+    }
+
+    /// `doctor()` in this client's queue, as one future (the Rust crate's): a credentialed
+    /// check (`credentialed`) takes its turn ([`Driver::doctor_turn`], when this is called),
+    /// `examine(exposed)` runs the probes ([`Driver::doctor_exposed`]), and after a
+    /// credentialed cycle this client is signed out too ([`Driver::doctor_examined`]).
     pub fn doctor<F>(
         self: &Rc<Self>,
         credentialed: bool,
@@ -36,21 +56,17 @@ impl<W: Waiter> Driver<W> {
     where
         F: core::future::Future<Output = Examined> + 'static,
     {
-        // The cycle takes its place in the session's order now, as every call does.
-        let place =
-            credentialed.then(|| wasm_bindgen_futures::JsFuture::from(self.call(Call::Doctor)));
+        let place = self
+            .doctor_turn(credentialed)
+            .map(wasm_bindgen_futures::JsFuture::from);
         let driver = Rc::clone(self);
         async move {
             if let Some(place) = place {
                 let _ = place.await;
             }
-            let exposed = driver.read(|m| m.sign_up_exposed_refresh());
-            let examined = examine(exposed).await;
+            let examined = examine(driver.doctor_exposed()).await;
             if credentialed {
-                driver.input(Input::Examined {
-                    signed_in: examined.signed_in,
-                    cleared: examined.cleared,
-                });
+                driver.doctor_examined(&examined);
             }
             examined.report
         }

@@ -4,8 +4,9 @@
 //! Every input goes through [`Driver::input`] (one [`Input`] to [`Machine::handle`]), which
 //! always drains the machine's actions afterwards and re-arms its one timer, so no call site
 //! can forget a step. The driver holds no record of a flight: only the app's waiters (by
-//! [`OpId`]), the lock guard and the timer. No `RefCell` borrow is held across an `.await` or
-//! a call into JS.
+//! [`OpId`]), the lock guard and the timer. It runs no future: a request or a lock it asks for
+//! answers through a JS promise into a closure that feeds the answer back as an input (net.js's
+//! `deliver`). No `RefCell` borrow is held across a call into JS.
 //!
 //! A front end chooses who waits for an app call ([`Waiter`]): the npm package settles JS
 //! promises ([`Promised`]); the Rust crate also has waiters of its own, typed futures.
@@ -28,13 +29,12 @@ use crate::locks::{self, LockGuard};
 use crate::storage::Store;
 use crate::timer::Timeout;
 use crate::waiter::{promised, Promised, Waiter};
-use crate::{fetch, http};
+use crate::{deliver, fetch, http};
 use crate::{log, reading};
-use tokenward_core::error::AuthError;
 use tokenward_core::outcome::Endpoint;
 use tokenward_core::session::{
-    Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, Reply, ReqId, Request,
-    Snapshot, CONSULTED,
+    Action, Call, Delay, Input, Machine, OpId, Options, Outcome, Payload, ReqId, Request, Snapshot,
+    CONSULTED,
 };
 
 /// The shell of one client: its machine, the browser resources it drives, and the app's
@@ -71,11 +71,12 @@ pub struct Driver<W: Waiter = Promised> {
     bearer: RefCell<Option<(u64, JsValue)>>,
     /// Resolves `auth.fetch` URLs against `baseUrl` (net.js keeps the ones seen).
     pub(crate) urls: fetch::Resolver,
-    /// `Driver::answer_fetch` as a JS function, for net.js to call with the answers
-    /// `auth.fetch` does not hand over at once (owned by JS: a request in flight keeps it
-    /// callable after `free()`, when it answers without a retry).
-    pub(crate) answer: JsValue,
-    /// The statuses of answers net.js hands to `answer` (`CONSULTED`), as a JS array.
+    /// net.js's way back into this driver for `auth.fetch`'s slow path (see `intercept`).
+    pub(crate) ask: JsValue,
+    /// This driver while requests of `auth.fetch` are on their slow path (one entry each):
+    /// they finish after `free()`.
+    pub(crate) held: RefCell<Vec<Rc<Driver<W>>>>,
+    /// The statuses of answers net.js hands to `retry` (`CONSULTED`), as a JS array.
     pub(crate) consulted: js_sys::Array,
     me: Weak<Driver<W>>,
 }
@@ -120,19 +121,8 @@ impl<W: Waiter> Driver<W> {
             closed: Cell::new(false),
             bearer: RefCell::new(None),
             urls,
-            answer: {
-                let me = me.clone();
-                let answer =
-                    move |result: JsValue, prepared, include, gen: JsValue| match me.upgrade() {
-                        Some(inner) => inner.answer_fetch(&result, prepared, include, &gen),
-                        None => match fetch::answered(&result) {
-                            Ok(res) => Promise::resolve(&JsValue::from(res)),
-                            Err(e) => Promise::reject(&e.into_js()),
-                        },
-                    };
-                Closure::<dyn FnMut(JsValue, JsValue, bool, JsValue) -> Promise>::new(answer)
-                    .into_js_value()
-            },
+            ask: crate::intercept::asker(me.clone()),
+            held: RefCell::new(Vec::new()),
             consulted: fetch::statuses(&CONSULTED),
             me: me.clone(),
         });
@@ -310,34 +300,39 @@ impl<W: Waiter> Driver<W> {
         }
     }
 
+    /// Asks page.js for the cross-tab lock; what it answers comes back as an input. The
+    /// answer holds the driver (as a request does): a lock granted after `free()` is still
+    /// released.
     fn acquire_lock(&self, wait: Delay) {
         let Some(me) = self.me.upgrade() else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            match locks::acquire(&me.lock_name, wait).await {
-                Ok(acquired) => {
-                    *me.lock.borrow_mut() = Some(acquired.guard);
-                    me.input(Input::LockAcquired(acquired.waited));
-                }
-                Err(_) => me.input(Input::LockFailed),
+        let granted = move |got: JsValue| match locks::granted(&got) {
+            Ok(acquired) => {
+                *me.lock.borrow_mut() = Some(acquired.guard);
+                me.input(Input::LockAcquired(acquired.waited));
             }
-        });
+            Err(_) => me.input(Input::LockFailed),
+        };
+        deliver(
+            &locks::request(&self.lock_name, wait),
+            &Closure::once_into_js(granted),
+        );
     }
 
+    /// Starts `request`; its reply comes back as an input. The reply holds the driver, so a
+    /// request in flight at `free()` still settles its callers.
     fn send(&self, id: ReqId, request: Request) {
         let Some(me) = self.me.upgrade() else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            let reply = me.request(&request).await;
-            me.input(Input::Reply(id, reply));
-        });
-    }
-
-    /// Sends one of the SDK's requests and reads its reply as the machine needs it.
-    pub async fn request(&self, r: &Request) -> Result<Reply<JsValue>, AuthError> {
-        let form = match r.payload {
+        let form = match request.payload {
             Payload::Form(op) => Some(self.form_of(op)),
             _ => None,
         };
-        endpoint::send(&self.cfg, r, form.as_ref()).await
+        let sent = endpoint::start(&self.cfg, &request, form.as_ref());
+        let endpoint = request.endpoint;
+        let replied = move |result: JsValue| {
+            let reply = endpoint::reply(&me.cfg, endpoint, &result);
+            me.input(Input::Reply(id, reply));
+        };
+        deliver(&sent, &Closure::once_into_js(replied));
     }
 
     /// The CSRF header of a request with `method` (see `endpoint::csrf_header`).

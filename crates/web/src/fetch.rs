@@ -8,10 +8,9 @@ use alloc::string::String;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Response};
 
-use crate::http::{failure, send_raw, Extra, Outcome};
+use crate::http::{failure, request, Extra, Outcome};
 use tokenward_core::error::AuthError;
 use tokenward_core::session::Delay;
 
@@ -35,18 +34,15 @@ extern "C" {
         headers: &Array,
         timeout_ms: f64,
         consult: &Array,
-        answer: &JsValue,
+        ask: &JsValue,
         gen: &JsValue,
     ) -> Promise;
     /// See net.js.
+    #[wasm_bindgen(js_name = retry)]
+    fn js_retry(ask: &JsValue, prepared: &JsValue, include: bool) -> Promise;
+    /// See net.js.
     #[wasm_bindgen(js_name = passThrough)]
     fn js_pass_through(input: &JsValue, init: &JsValue, prepared: &JsValue) -> Promise;
-    /// See net.js.
-    #[wasm_bindgen(js_name = abortable)]
-    fn js_abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise;
-    /// See net.js.
-    #[wasm_bindgen(js_name = bodyCode)]
-    fn js_body_code(response: &Response) -> Promise;
 
 }
 
@@ -137,19 +133,11 @@ fn fetch_failure(result: &Outcome) -> Result<(), Failed> {
 }
 
 /// Sends a copy of the caller's request with `extra` headers (and `credentials: "include"`
-/// when `include`), under `timeout` (0: none) and the request's own signal. The response body
-/// is left to the caller (and to its signal).
-///
-/// # Errors
-/// The caller's abort; `timeout`, `network`, or `config` when the request cannot be copied
-/// (a body already read) or a header is invalid.
-pub async fn send_request(
-    req: &Prepared,
-    include: bool,
-    extra: &Extra<'_>,
-    timeout: Delay,
-) -> Result<Response, Failed> {
-    let result = send_raw(
+/// when `include`), under `timeout` (0: none) and the request's own signal: the promise of
+/// net.js's result (see [`answered`]). The response body is left to the caller (and to its
+/// signal).
+pub fn send_request(req: &Prepared, include: bool, extra: &Extra<'_>, timeout: Delay) -> Promise {
+    request(
         &req.request,
         &JsValue::UNDEFINED,
         include,
@@ -158,16 +146,13 @@ pub async fn send_request(
         req.signal.as_ref(),
         false,
     )
-    .await;
-    fetch_failure(&result)?;
-    Ok(result.response())
 }
 
 /// `auth.fetch`'s request, sent at once: a copy of `req` with `extra` headers (and
 /// `credentials: "include"` when `include`), under `timeout` (0: none) and the request's own
 /// signal. The promise resolves to the `Response` itself, unless it failed or answered a
-/// status of `consult` (a JS array of numbers, see [`statuses`]); then `answer(result, req.js,
-/// include, gen)` is called and its promise taken (see [`answered`]).
+/// status of `consult` (a JS array of numbers, see [`statuses`]); then net.js's `retry` takes
+/// it over with `ask` (see `intercept`).
 #[allow(clippy::too_many_arguments)]
 pub fn send_fetch(
     req: &Prepared,
@@ -175,7 +160,7 @@ pub fn send_fetch(
     extra: &Extra<'_>,
     timeout: Delay,
     consult: &Array,
-    answer: &JsValue,
+    ask: &JsValue,
     gen: Option<u64>,
 ) -> Promise {
     let gen = gen.map_or(JsValue::UNDEFINED, |g| JsValue::from_f64(g as f64));
@@ -186,9 +171,15 @@ pub fn send_fetch(
         &extra.pairs(),
         f64::from(timeout.get()),
         consult,
-        answer,
+        ask,
         &gen,
     )
+}
+
+/// `auth.fetch`'s request that waits for the session or a refresh first: net.js's `retry`
+/// with `ask` (see `intercept`).
+pub fn retry(ask: &JsValue, req: &Prepared, include: bool) -> Promise {
+    js_retry(ask, &req.js, include)
 }
 
 /// `list` as a JS array of numbers (for [`send_fetch`]; made once, not per call).
@@ -202,26 +193,13 @@ pub fn pass_through(input: &JsValue, init: &JsValue, req: &Prepared) -> Promise 
     js_pass_through(input, init, &req.js)
 }
 
-/// `promise`, or the caller's abort (rejected with the signal's reason) as soon as it comes.
-pub fn abortable(promise: &Promise, signal: Option<&AbortSignal>) -> Promise {
-    js_abortable(promise, signal)
-}
-
-/// The `code` member of `response`'s JSON body (read from a copy), if any.
-pub async fn body_code(response: &Response) -> Option<String> {
-    JsFuture::from(js_body_code(response))
-        .await
-        .ok()
-        .and_then(|c| c.as_string())
-}
-
-/// What a result handed to `answer` (see [`send_fetch`]) says: the `Response`, or why there
+/// What a result of [`send_request`] or [`send_fetch`] says: the `Response`, or why there
 /// is none.
 ///
 /// # Errors
 /// The caller's abort; `timeout`, `network`, or `config`.
 pub fn answered(result: &JsValue) -> Result<Response, Failed> {
-    let result: &Outcome = result.unchecked_ref();
-    fetch_failure(result)?;
+    let result = crate::http::outcome(result.clone());
+    fetch_failure(&result)?;
     Ok(result.response())
 }

@@ -101,7 +101,41 @@ pub(crate) fn failure(result: &Outcome) -> Result<(), AuthError> {
     Err(AuthError::new(code, message))
 }
 
-/// One request through net.js: the result object (failures included).
+/// One request through net.js: the promise of its result object (failures included; it never
+/// rejects).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn request(
+    input: &JsValue,
+    init: &JsValue,
+    include: bool,
+    extra: &Extra<'_>,
+    timeout: Delay,
+    signal: Option<&AbortSignal>,
+    read: bool,
+) -> Promise {
+    js_send(
+        input,
+        init,
+        include,
+        &extra.bearer,
+        &extra.pairs(),
+        f64::from(timeout.get()),
+        signal,
+        read,
+    )
+}
+
+/// A result of [`request`] as net.js makes them; anything else is a network failure.
+pub(crate) fn outcome(v: JsValue) -> Outcome {
+    if v.is_object() {
+        return v.unchecked_into();
+    }
+    let failed = Object::new();
+    set(&failed, "error", &JsValue::from_str("network"));
+    failed.unchecked_into()
+}
+
+/// [`request`], awaited: the result object (failures included).
 pub(crate) async fn send_raw(
     input: &JsValue,
     init: &JsValue,
@@ -111,25 +145,8 @@ pub(crate) async fn send_raw(
     signal: Option<&AbortSignal>,
     read: bool,
 ) -> Outcome {
-    let promise = js_send(
-        input,
-        init,
-        include,
-        &extra.bearer,
-        &extra.pairs(),
-        f64::from(timeout.get()),
-        signal,
-        read,
-    );
-    // net.js resolves to an object, never rejects; anything else is a network failure.
-    match JsFuture::from(promise).await {
-        Ok(v) if v.is_object() => v.unchecked_into(),
-        _ => {
-            let failed = Object::new();
-            set(&failed, "error", &JsValue::from_str("network"));
-            failed.unchecked_into()
-        }
-    }
+    let promise = request(input, init, include, extra, timeout, signal, read);
+    outcome(JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED))
 }
 
 /// One of the SDK's own requests through net.js: the result object, or the `AuthError` of its
@@ -244,18 +261,16 @@ pub enum Sent<'a> {
     Form(&'a JsValue),
 }
 
-/// Sends one of the SDK's own requests with `credentials: "include"`, its body and the given
-/// headers, and reads the whole reply under the same timeout.
-///
-/// # Errors
-/// `network`, `timeout`.
-pub async fn call(
+/// Starts one of the SDK's own requests with `credentials: "include"`, its body and the given
+/// headers; the promise resolves (never rejects) to net.js's result, whole reply read under the
+/// same timeout: see [`reply`].
+pub fn start(
     method: &str,
     url: &str,
     body: &Sent<'_>,
     extra: &Extra<'_>,
     timeout: Delay,
-) -> Result<Reply, AuthError> {
+) -> Promise {
     let init = Object::new();
     set(&init, "method", &JsValue::from_str(method));
     let headers = Object::new();
@@ -270,11 +285,37 @@ pub async fn call(
         Sent::Form(f) => set(&init, "body", f),
     }
     set(&init, "headers", &headers);
-    let result = send(&JsValue::from_str(url), &init, true, extra, timeout, true).await?;
+    request(
+        &JsValue::from_str(url),
+        &init,
+        true,
+        extra,
+        timeout,
+        None,
+        true,
+    )
+}
+
+/// The reply in a result of [`start`] (anything not an object: a network failure).
+///
+/// # Errors
+/// `network`, `timeout`, `config` (the result of [`failed`]).
+pub fn reply(result: &JsValue) -> Result<Reply, AuthError> {
+    let result = outcome(result.clone());
+    failure(&result)?;
     Ok(Reply {
         status: result.status().unwrap_or(0),
         json: result.json(),
     })
+}
+
+/// A result of [`start`] that is the failure `e` (a request that could not be made), for the
+/// code that reads the others: [`reply`] gives `e`'s code and message back.
+pub fn failed(e: &AuthError) -> JsValue {
+    let failed = Object::new();
+    set(&failed, "error", &JsValue::from_str("invalid"));
+    set(&failed, "message", &JsValue::from_str(&e.message));
+    failed.into()
 }
 
 /// A `GET` of `url` for `doctor()` without cookies (so that only `extra`'s header can

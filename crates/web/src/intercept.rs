@@ -5,11 +5,12 @@
 //! joins the one in flight. A request that is not the SDK's to authorise goes to `fetch` as
 //! the caller made it.
 //!
-//! The common call runs no future: the machine is asked at once ([`Machine::fetch_gate`]),
-//! the request goes out through net.js, and its promise is the caller's. It resolves to the
-//! `Response` itself unless the request failed or was answered with a status the machine may
-//! retry (`CONSULTED`); those come back to [`Driver::answer_fetch`], and only then — or when
-//! the session or a refresh must come first — does the async path below run.
+//! The common call is decided here at once ([`Machine::fetch_gate`]), goes out through net.js,
+//! and its promise is the caller's. It resolves to the `Response` itself unless the request
+//! failed or was answered with a status the machine may retry (`CONSULTED`); those — and the
+//! requests that must wait for the session or a refresh first — go to net.js's `retry`, which
+//! only awaits: every step of it is one synchronous call back into [`Driver::step`], which
+//! asks the machine or starts something. The .wasm runs no future.
 //!
 //! The caller's `AbortSignal` is honoured as `fetch` does: an abort before the `Response`
 //! (also while waiting for the session or a refresh, which go on for everyone else) rejects
@@ -21,16 +22,66 @@ use alloc::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
 
 use crate::driver::Driver;
 use crate::error::to_js;
-use crate::fetch::{self, Failed, Prepared};
+use crate::fetch::{self, Prepared};
 use crate::http::Extra;
+use crate::reading;
 use crate::waiter::Waiter;
-use crate::{reading, spawn};
 use tokenward_core::session::{consult, Attempt, Call, Consult, Delay, Gate, Retry};
+
+/// The steps net.js's `retry` asks for (`ask(step, a, b, c, d)`; the same numbers there).
+mod steps {
+    /// `ask(HOLD, true)` keeps the client for the request's slow path (whether there is one
+    /// still), `ask(HOLD, false)` lets it go.
+    pub const HOLD: u32 = 0;
+    /// `ask(GATE, refreshed)`: 0 send, 1 wait for the session, 2 refresh first.
+    pub const GATE: u32 = 1;
+    /// `ask(CALL, n)`: the promise of an app call (0 the session, 1 a refresh, 2 a refresh
+    /// after a refused token).
+    pub const CALL: u32 = 2;
+    /// `ask(GEN)`: the generation of the token [`SEND`] sends now (undefined: none).
+    pub const GEN: u32 = 3;
+    /// `ask(SEND, prepared, include)`: the request sent with the current token: the promise of
+    /// net.js's result.
+    pub const SEND: u32 = 4;
+    /// `ask(CONSULT, status)`: whether the verdict needs the `code` of the body.
+    pub const CONSULT: u32 = 5;
+    /// `ask(VERDICT, status, code, gen, resent)`: 0 the answer is the caller's, 1 resend with
+    /// the current token, 2 refresh, then resend.
+    pub const VERDICT: u32 = 6;
+    /// `ask(FAILURE, result)`: what the caller's promise rejects with.
+    pub const FAILURE: u32 = 7;
+    /// `ask(DEBUG, n)`: a trace.
+    pub const DEBUG: u32 = 8;
+}
+
+/// The traces of `retry` (`ask(DEBUG, n)`).
+const TRACES: [&str; 4] = [
+    "fetch: waiting for the session being decided",
+    "fetch: token refused, an older one; resending",
+    "fetch: token refused; refreshing, then resending once",
+    "fetch: the refresh failed; the refusal goes to the caller",
+];
+
+/// `ask` for net.js's `retry` (made once per client, owned by JS: it holds the client weakly,
+/// and only while a request's slow path runs strongly).
+pub(crate) fn asker<W: Waiter>(me: alloc::rc::Weak<Driver<W>>) -> JsValue {
+    let ask = move |step: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue| match step {
+        // Needs no client.
+        steps::FAILURE => match fetch::answered(&a) {
+            Ok(_) => JsValue::UNDEFINED,
+            Err(e) => e.into_js(),
+        },
+        _ => match me.upgrade() {
+            Some(driver) => driver.step(step, [a, b, c, d]),
+            None => JsValue::FALSE,
+        },
+    };
+    Closure::<dyn FnMut(u32, JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(ask)
+        .into_js_value()
+}
 
 impl<W: Waiter> Driver<W> {
     /// `auth.fetch(input, init)`: the promise of the `Response` (or of why there is none).
@@ -49,7 +100,7 @@ impl<W: Waiter> Driver<W> {
         // Credentials: "include" unless the caller chose.
         let include = !req.credentials;
         if self.read(|m| m.fetch_gate(m.time_at(reading()))) != Gate::Send {
-            return self.later(req, include, Attempt::default(), None);
+            return fetch::retry(&self.ask, &req, include);
         }
         let (gen, bearer) = self.bearer();
         let extra = Extra {
@@ -57,27 +108,15 @@ impl<W: Waiter> Driver<W> {
             csrf: self.csrf(&req.method),
         };
         let timeout = self.timeout_of(&req);
-        let (consulted, answer) = (&self.consulted, &self.answer);
-        fetch::send_fetch(&req, include, &extra, timeout, consulted, answer, gen)
-    }
-
-    /// A request `fetch` sent failed, or was answered with a status of `CONSULTED`: why, or
-    /// what the machine makes of the answer. `prepared` and `include` are the request's, `gen`
-    /// the generation of the token it went out with (`undefined`: none).
-    pub(crate) fn answer_fetch(
-        self: &Rc<Self>,
-        result: &JsValue,
-        prepared: JsValue,
-        include: bool,
-        gen: &JsValue,
-    ) -> Promise {
-        let res = match fetch::answered(result) {
-            Ok(res) => res,
-            Err(e) => return Promise::reject(&e.into_js()),
-        };
-        let mut attempt = Attempt::default();
-        attempt.sending(gen.as_f64().map(|g| g as u64));
-        self.later(Prepared::read(prepared), include, attempt, Some(res))
+        fetch::send_fetch(
+            &req,
+            include,
+            &extra,
+            timeout,
+            &self.consulted,
+            &self.ask,
+            gen,
+        )
     }
 
     /// The timeout of `req`: its `init.timeoutMs`, else the client's (`Delay` 0: none).
@@ -85,114 +124,71 @@ impl<W: Waiter> Driver<W> {
         Delay::ms(req.timeout.unwrap_or(self.cfg.timeout_ms))
     }
 
-    /// The async path: [`Driver::retried`] as the caller's promise.
-    fn later(
-        self: &Rc<Self>,
-        req: Prepared,
-        include: bool,
-        attempt: Attempt,
-        res: Option<Response>,
-    ) -> Promise {
-        let me = self.clone();
-        spawn(async move {
-            me.retried(&req, include, attempt, res)
-                .await
-                .map(JsValue::from)
-                .map_err(Failed::into_js)
-        })
-    }
-
-    /// The machine's verdict on `res`, the answer to `attempt` (`None`: not sent yet — the
-    /// session or a refresh comes first): the response for the caller, or the request resent
-    /// (with the current token, or after a refresh) and judged again. Bounded: the machine
-    /// answers `Retry::No` to an attempt that was already retried.
-    async fn retried(
-        &self,
-        req: &Prepared,
-        include: bool,
-        mut attempt: Attempt,
-        res: Option<Response>,
-    ) -> Result<Response, Failed> {
-        let mut res = match res {
-            Some(res) => res,
-            None => {
-                self.gate(req).await?;
-                self.send_api(req, include, &mut attempt).await?
-            }
-        };
-        loop {
-            let status = res.status();
-            let code = match consult(status) {
-                Consult::Body => fetch::body_code(&res).await,
-                _ => None,
-            };
-            let verdict = self
-                .read(|m| m.answered(status, code.as_deref(), &mut attempt, m.time_at(reading())));
-            match verdict {
-                Retry::No => return Ok(res),
-                Retry::WithCurrent => self.debug("fetch: token refused, an older one; resending"),
-                Retry::AfterRefresh => {
-                    self.debug("fetch: token refused; refreshing, then resending once");
-                    if !self.wait_for(req, Call::RefreshAfter401).await? {
-                        self.debug("fetch: the refresh failed; the refusal goes to the caller");
-                        return Ok(res);
-                    }
+    /// One step of net.js's `retry` (see [`steps`]).
+    fn step(self: &Rc<Self>, step: u32, [a, b, c, d]: [JsValue; 4]) -> JsValue {
+        let number = |v: &JsValue| v.as_f64().map(|n| n as u64);
+        match step {
+            steps::HOLD => {
+                let mut held = self.held.borrow_mut();
+                match a.is_truthy() {
+                    true => held.push(Rc::clone(self)),
+                    false => drop(held.pop()),
                 }
+                JsValue::TRUE
             }
-            res = self.send_api(req, include, &mut attempt).await?;
-        }
-    }
-
-    /// Waits until the machine lets `req` go: for the session being decided (as often as a new
-    /// decision starts meanwhile), then for one refresh when its token has expired (a failed
-    /// refresh lets it go with what there is: the server decides).
-    async fn gate(&self, req: &Prepared) -> Result<(), Failed> {
-        let mut refreshed = false;
-        loop {
-            match self.read(|m| m.fetch_gate(m.time_at(reading()))) {
-                Gate::Send => return Ok(()),
-                Gate::Wait => {
-                    self.debug("fetch: waiting for the session being decided");
-                    self.wait_for(req, Call::AwaitSession).await?;
-                }
-                Gate::RefreshFirst if !refreshed => {
-                    refreshed = true;
-                    self.wait_for(req, Call::Refresh).await?;
-                }
-                Gate::RefreshFirst => return Ok(()),
+            steps::GATE => {
+                // After one refresh the request goes with what there is: the server decides.
+                JsValue::from(match self.read(|m| m.fetch_gate(m.time_at(reading()))) {
+                    Gate::Send => 0,
+                    Gate::Wait => 1,
+                    Gate::RefreshFirst if a.is_truthy() => 0,
+                    Gate::RefreshFirst => 2,
+                })
             }
+            steps::CALL => self
+                .call(match number(&a) {
+                    Some(0) => Call::AwaitSession,
+                    Some(1) => Call::Refresh,
+                    _ => Call::RefreshAfter401,
+                })
+                .into(),
+            steps::GEN => self
+                .bearer()
+                .0
+                .map_or(JsValue::UNDEFINED, |g| JsValue::from_f64(g as f64)),
+            steps::SEND => {
+                let req = Prepared::read(a);
+                let (_, bearer) = self.bearer();
+                let extra = Extra {
+                    bearer,
+                    csrf: self.csrf(&req.method),
+                };
+                fetch::send_request(&req, b.is_truthy(), &extra, self.timeout_of(&req)).into()
+            }
+            steps::CONSULT => JsValue::from_bool(match a.as_f64() {
+                Some(s) => consult(s as u16) == Consult::Body,
+                None => false,
+            }),
+            steps::VERDICT => {
+                let status = a.as_f64().map_or(0, |s| s as u16);
+                let code = b.as_string();
+                let mut attempt = Attempt::resumed(number(&c), d.is_truthy());
+                let verdict = self.read(|m| {
+                    m.answered(status, code.as_deref(), &mut attempt, m.time_at(reading()))
+                });
+                JsValue::from(match verdict {
+                    Retry::No => 0,
+                    Retry::WithCurrent => 1,
+                    Retry::AfterRefresh => 2,
+                })
+            }
+            steps::DEBUG => {
+                if let Some(trace) = number(&a).and_then(|n| TRACES.get(n as usize)) {
+                    self.debug(trace);
+                }
+                JsValue::UNDEFINED
+            }
+            _ => JsValue::UNDEFINED,
         }
-    }
-
-    /// An app call made for `req` (the session, a refresh), given up at once when `req`'s
-    /// signal aborts (the call goes on for everyone else): whether it resolved.
-    ///
-    /// # Errors
-    /// The caller's abort.
-    async fn wait_for(&self, req: &Prepared, call: Call<JsValue>) -> Result<bool, Failed> {
-        let signal = req.signal.as_ref();
-        match JsFuture::from(fetch::abortable(&self.call(call), signal)).await {
-            Ok(_) => Ok(true),
-            Err(_) => match signal {
-                Some(s) if s.aborted() => Err(Failed::Aborted(s.reason())),
-                _ => Ok(false),
-            },
-        }
-    }
-
-    /// Sends a copy of `req` with the current token, recorded in `attempt`.
-    async fn send_api(
-        &self,
-        req: &Prepared,
-        include: bool,
-        attempt: &mut Attempt,
-    ) -> Result<Response, Failed> {
-        let (gen, bearer) = self.bearer();
-        let extra = Extra {
-            bearer,
-            csrf: self.csrf(&req.method),
-        };
-        attempt.sending(gen);
-        fetch::send_request(req, include, &extra, self.timeout_of(req)).await
     }
 }

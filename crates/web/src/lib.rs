@@ -35,10 +35,6 @@ pub mod storage;
 pub mod timer;
 pub mod waiter;
 
-use alloc::boxed::Box;
-use core::future::Future;
-use core::pin::Pin;
-
 use wasm_bindgen::JsValue;
 
 use tokenward_core::session::Reading;
@@ -64,6 +60,12 @@ extern "C" {
     fn performance_now() -> f64;
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/net.js")]
+extern "C" {
+    /// See net.js.
+    fn deliver(promise: &js_sys::Promise, done: &JsValue);
+}
+
 /// The clocks the session machine reads at every input: `Date.now()` and
 /// `performance.now()`, in whole ms.
 pub fn reading() -> Reading {
@@ -71,13 +73,6 @@ pub fn reading() -> Reading {
         wall: js_sys::Date::now() as u64,
         mono: performance_now() as u64,
     }
-}
-
-/// Runs `future` as a JS promise. One non-generic instantiation of `future_to_promise` for
-/// every async method (each generic instantiation cost 2.5–5.5 KB of wasm).
-pub fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
-    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
-    wasm_bindgen_futures::future_to_promise(boxed)
 }
 
 /// The npm build's runtime (feature `npm`, for the cdylibs of the package): an abort-only

@@ -11,7 +11,6 @@
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::get;
 use tokenward_core::error::{AuthError, ErrorCode};
@@ -43,18 +42,21 @@ extern "C" {
     fn js_acquire(name: &str, wait_ms: f64) -> Promise;
 }
 
-/// Acquires the cross-tab lock `name`, waiting at most `wait`.
+/// Asks for the cross-tab lock `name`, waiting at most `wait`: the promise of page.js's answer,
+/// read by [`granted`]. It never rejects.
+pub fn request(name: &str, wait: Delay) -> Promise {
+    js_acquire(name, f64::from(wait.get()))
+}
+
+/// The lock, from what page.js answered to [`request`].
 ///
 /// # Errors
-/// `timeout` when another tab held it for longer than `wait`.
-pub async fn acquire(name: &str, wait: Delay) -> Result<Acquired, AuthError> {
-    let got = JsFuture::from(js_acquire(name, f64::from(wait.get())))
-        .await
-        .unwrap_or(JsValue::NULL);
-    match get(&got, "release").dyn_into::<Function>() {
+/// `timeout` when another tab held it for longer than the wait.
+pub fn granted(got: &JsValue) -> Result<Acquired, AuthError> {
+    match get(got, "release").dyn_into::<Function>() {
         Ok(release) => Ok(Acquired {
             guard: LockGuard { release },
-            waited: if get(&got, "waited").is_truthy() {
+            waited: if get(got, "waited").is_truthy() {
                 Waited::ForAnotherTab
             } else {
                 Waited::No

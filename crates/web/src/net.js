@@ -65,7 +65,7 @@ export function passThrough(input, init, prepared) {
 
 // `promise`, or the rejection with `signal.reason` as soon as `signal` aborts (at once when it
 // already has): a wait the caller may give up without cancelling what others share.
-export function abortable(promise, signal) {
+function abortable(promise, signal) {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
@@ -179,20 +179,88 @@ export function send(input, init, include, bearer, headers, timeoutMs, signal, r
   );
 }
 
+// Calls `done` with what `promise` resolves to (undefined if it rejects): how the SDK's own
+// requests and the cross-tab lock answer the .wasm, which then runs no future.
+export function deliver(promise, done) {
+  promise.then(done, () => done(undefined));
+}
+
 // `auth.fetch`'s request (`prepared` from prepare()) through send(): the promise resolves to
 // the Response itself, unless the answer is a failure or has a status of `consult` (those
-// the machine may retry); those go to `answer(result, prepared, include, gen)`, Rust's, whose
-// promise it becomes.
-export function sendFetch(prepared, include, bearer, headers, timeoutMs, consult, answer, gen) {
+// the machine may retry); those go to retry(), whose promise it becomes.
+export function sendFetch(prepared, include, bearer, headers, timeoutMs, consult, ask, gen) {
   const { request, signal } = prepared;
   return send(request, undefined, include, bearer, headers, timeoutMs, signal, false).then((r) =>
-    r.error === undefined && !consult.includes(r.status) ? r.response : answer(r, prepared, include, gen),
+    r.error === undefined && !consult.includes(r.status) ? r.response : retry(ask, prepared, include, gen, r),
   );
+}
+
+// The steps of retry(), answered by `ask(step, …)` (crates/web/src/intercept.rs, `steps`, has
+// the same numbers and says what each returns).
+const HOLD = 0, GATE = 1, CALL = 2, GEN = 3, SEND = 4, CONSULT = 5, VERDICT = 6, FAILURE = 7, DEBUG = 8;
+
+// `auth.fetch`'s slow path: the request `prepared` waits for the session or a refresh first
+// (`res` undefined), or its answer `res` (send()'s result of it sent with the token of
+// generation `gen`) may be retried. Every step is one synchronous `ask` of the client's
+// driver, which asks the machine or starts something: this function only awaits (the .wasm
+// runs no future). Resolves to the caller's Response; rejects with an AuthError, or with the
+// caller's abort reason.
+export async function retry(ask, prepared, include, gen, res) {
+  if (!ask(HOLD, true)) {
+    // The client is gone (freed): the answer as it is.
+    if (res.error !== undefined) throw ask(FAILURE, res);
+    return res.response;
+  }
+  try {
+    const signal = prepared.signal;
+    // An app call made for this request (0 the session, 1 a refresh, 2 a refresh after a
+    // refused token), given up at once when its signal aborts (the call goes on for everyone
+    // else): whether it resolved.
+    const wait = (call) =>
+      abortable(ask(CALL, call), signal).then(
+        () => true,
+        () => {
+          if (signal && signal.aborted) throw signal.reason;
+          return false;
+        },
+      );
+    const sendNow = () => {
+      gen = ask(GEN);
+      return ask(SEND, prepared, include);
+    };
+    if (res === undefined) {
+      // The gate: 0 go, 1 wait for the session (as often as a new decision starts), 2 refresh
+      // first (once; after it the request goes with what there is).
+      for (let gate, refreshed = false; (gate = ask(GATE, refreshed)) !== 0; ) {
+        if (gate === 1) ask(DEBUG, 0);
+        else refreshed = true;
+        await wait(gate === 1 ? 0 : 1);
+      }
+      res = await sendNow();
+    }
+    for (let resent = false; ; resent = true) {
+      if (res.error !== undefined) throw ask(FAILURE, res);
+      const response = res.response;
+      const status = response.status;
+      const code = ask(CONSULT, status) ? await bodyCode(response) : undefined;
+      // 0 the answer is the caller's, 1 resend with the current token, 2 refresh, then resend.
+      const verdict = ask(VERDICT, status, code, gen, resent);
+      if (verdict === 0) return response;
+      ask(DEBUG, verdict);
+      if (verdict === 2 && !(await wait(2))) {
+        ask(DEBUG, 3);
+        return response;
+      }
+      res = await sendNow();
+    }
+  } finally {
+    ask(HOLD, false);
+  }
 }
 
 // The `code` member of a response's JSON body (read from a copy: the caller still gets the
 // whole body), or undefined.
-export function bodyCode(response) {
+function bodyCode(response) {
   return response
     .clone()
     .json()

@@ -29,6 +29,15 @@ impl Attempt {
         self.sent_with = gen;
     }
 
+    /// An attempt a shell kept outside the machine between two steps (net.js's `retry`): sent
+    /// with the token of generation `sent_with`, and whether it is itself the one resend.
+    pub fn resumed(sent_with: Option<u64>, resent: bool) -> Attempt {
+        Attempt {
+            sent_with,
+            retried: resent,
+        }
+    }
+
     /// Whether the request was already retried.
     pub fn retried(&self) -> bool {
         self.retried

@@ -35,6 +35,34 @@ fn a_401_is_retried_once_with_the_current_token_or_after_a_refresh() {
 }
 
 #[test]
+fn an_attempt_kept_by_the_shell_between_steps_is_judged_as_the_one_the_machine_updated() {
+    let mut s = Shell::new(opts());
+    s.signed_in();
+    let gen = s.m.token().map(|t| t.gen);
+    // The shell keeps only what it sent with and whether this answer is to the resend.
+    let mut first = Attempt::resumed(gen, false);
+    let mut kept = Attempt::default();
+    kept.sending(gen);
+    assert_eq!(first, kept);
+    assert_eq!(
+        s.m.answered(401, None, &mut first, s.now),
+        Retry::AfterRefresh
+    );
+    assert_eq!(first, Attempt::resumed(gen, true), "the machine marked the retry");
+    // The answer to the resend is the caller's, whatever it is.
+    let mut resent = Attempt::resumed(gen, true);
+    assert_eq!(s.m.answered(401, None, &mut resent, s.now), Retry::No);
+    // Sent with an older token: resent with the current one.
+    let mut older = Attempt::resumed(gen.map(|g| g.wrapping_sub(1)), false);
+    assert_eq!(
+        s.m.answered(401, None, &mut older, s.now),
+        Retry::WithCurrent
+    );
+    let mut none = Attempt::resumed(None, false);
+    assert_eq!(s.m.answered(401, None, &mut none, s.now), Retry::WithCurrent);
+}
+
+#[test]
 fn a_token_a_401_refresh_brought_is_not_refreshed_again_on_401_at_once() {
     let mut s = Shell::new(opts());
     s.signed_in();
