@@ -74,7 +74,8 @@ async fn a_fetch_made_while_the_session_is_restored_waits_and_goes_with_its_toke
 async fn a_fetch_waiting_for_the_session_when_the_client_is_freed_still_goes_out_with_its_token() {
     fresh_start().await;
     login(&client()).await;
-    let c = client();
+    // Without cross-tab coordination: no lock to wait for (that case is the session tests').
+    let c = client_with(r#","crossTab":false"#);
     let restoring = c.restore();
     // Waits for the restore (net.js's retry), which is still on the wire at free().
     let pending = c.fetch("/api/whoami/".into(), None);

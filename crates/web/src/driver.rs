@@ -24,7 +24,7 @@ use crate::channel::Channel;
 use crate::codec::{self, Message};
 use crate::config::Config;
 use crate::endpoint;
-use crate::events::{page_state, Listener};
+use crate::events::{page_state, Listeners};
 use crate::locks::{self, LockGuard};
 use crate::storage::Store;
 use crate::timer::Timeout;
@@ -62,7 +62,7 @@ pub struct Driver<W: Waiter = Promised> {
     /// `tokenward:<storageKey>:refresh`
     lock_name: String,
     /// visibilitychange / online / pageshow: catch up after sleep or a background tab.
-    listeners: RefCell<Vec<Listener>>,
+    listeners: RefCell<Option<Listeners>>,
     /// To the other tabs (`crossTab`).
     channel: RefCell<Option<Channel>>,
     closed: Cell<bool>,
@@ -116,7 +116,7 @@ impl<W: Waiter> Driver<W> {
             logout_flag,
             lock: RefCell::new(None),
             lock_name,
-            listeners: RefCell::new(Vec::new()),
+            listeners: RefCell::new(None),
             channel: RefCell::new(None),
             closed: Cell::new(false),
             bearer: RefCell::new(None),
@@ -126,18 +126,16 @@ impl<W: Waiter> Driver<W> {
             consulted: fetch::statuses(&CONSULTED),
             me: me.clone(),
         });
-        for name in ["visibilitychange", "online", "offline", "pageshow"] {
-            let me = inner.me.clone();
-            let listener = Listener::on_global(name, move || {
+        let me = inner.me.clone();
+        *inner.listeners.borrow_mut() =
+            Listeners::on_global("visibilitychange online offline pageshow", move || {
                 if let Some(inner) = me.upgrade() {
                     inner.input(Input::Wake(page_state()));
                 }
             });
-            inner.listeners.borrow_mut().extend(listener);
-        }
         if inner.cfg.cross_tab {
             let me = inner.me.clone();
-            let channel = Channel::open(&channel_name, inner.cfg.debug, move |message| {
+            let channel = Channel::open(&channel_name, move |message| {
                 if let Some(inner) = me.upgrade() {
                     inner.on_remote(&message);
                 }
@@ -155,7 +153,7 @@ impl<W: Waiter> Driver<W> {
     pub fn close(&self) {
         self.closed.set(true);
         self.timer.borrow_mut().take();
-        self.listeners.borrow_mut().clear();
+        self.listeners.borrow_mut().take();
         self.channel.borrow_mut().take();
     }
 

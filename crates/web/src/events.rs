@@ -2,8 +2,6 @@
 //! state (visible, online) the session machine is told about.
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::EventTarget;
 
 use tokenward_core::session::PageState;
 
@@ -11,6 +9,8 @@ use tokenward_core::session::PageState;
 extern "C" {
     #[wasm_bindgen(js_name = pageState)]
     fn page_bits() -> u32;
+    #[wasm_bindgen(js_name = listen)]
+    fn js_listen(names: &str, callback: &JsValue) -> Option<js_sys::Function>;
 }
 
 /// Whether the page is visible and the browser online, now.
@@ -22,43 +22,23 @@ pub fn page_state() -> PageState {
     }
 }
 
-/// One event listener on the global object. Dropping it removes it.
-pub struct Listener {
-    target: EventTarget,
-    name: &'static str,
-    callback: JsValue,
+/// Listeners on the global object. Dropping them removes them.
+pub struct Listeners {
+    stop: js_sys::Function,
 }
 
-impl Listener {
-    /// Calls `f` on every `name` event at the global object (or bubbling up to it); `None`
-    /// where the global object is not an `EventTarget`.
-    pub fn on_global(name: &'static str, mut f: impl FnMut() + 'static) -> Option<Listener> {
-        Listener::on_global_event(name, move |_| f())
-    }
-
-    /// As [`Listener::on_global`], with the event.
-    pub fn on_global_event(
-        name: &'static str,
-        f: impl FnMut(JsValue) + 'static,
-    ) -> Option<Listener> {
-        let target = js_sys::global().dyn_into::<EventTarget>().ok()?;
-        // Owned by JS once converted; removed (and collectable) when the listener is dropped.
-        let callback = Closure::<dyn FnMut(JsValue)>::new(f).into_js_value();
-        target
-            .add_event_listener_with_callback(name, callback.unchecked_ref())
-            .ok()?;
-        Some(Listener {
-            target,
-            name,
-            callback,
-        })
+impl Listeners {
+    /// Calls `f` on every event named in `names` (space-separated) at the global object (or
+    /// bubbling up to it); `None` where the global object is not an `EventTarget`.
+    pub fn on_global(names: &str, mut f: impl FnMut() + 'static) -> Option<Listeners> {
+        // Owned by JS once converted; removed (and collectable) when the listeners are dropped.
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |_| f()).into_js_value();
+        js_listen(names, &callback).map(|stop| Listeners { stop })
     }
 }
 
-impl Drop for Listener {
+impl Drop for Listeners {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.name, self.callback.unchecked_ref());
+        let _ = self.stop.call0(&JsValue::NULL);
     }
 }

@@ -9,9 +9,12 @@
 //! [`locks`] and [`channel`] (cross-tab), [`log`]; and what crosses to JavaScript: the config
 //! object ([`config`]), the objects the machine's inputs and outcomes become ([`codec`]), errors
 //! ([`error`]), the SDK's own requests ([`endpoint`]). The mechanics of a request, of
-//! `document.cookie` and of a Web Locks acquisition are small JS snippets (`net.js`,
-//! `page.js`, `config.js`) called once each: every web-sys call costs an import in the .wasm and a function
-//! in the glue. Every decision stays in `tokenward-core`.
+//! `document.cookie`, of Web Storage, of the page's events, of the channel to the other tabs
+//! and of a Web Locks acquisition are small JS snippets (`net.js`, `page.js`, `config.js`)
+//! called once each: every web-sys call costs an import in the .wasm and a function in the
+//! glue. The .wasm runs no future: what it waits for answers through a JS promise into a
+//! closure (`deliver`), and `auth.fetch`'s slow path awaits in net.js. Every decision stays
+//! in `tokenward-core`.
 #![no_std]
 #![deny(unsafe_code)]
 #![warn(missing_docs, clippy::await_holding_refcell_ref)]

@@ -1,6 +1,9 @@
 // What the client keeps in the page: onChange subscribers (for crates/web/src/codec.rs), the
-// page's state (crates/web/src/events.rs) and the cross-tab lock (crates/web/src/locks.rs). One
-// snippet for the three: each snippet is a module file the page loads.
+// page's state and its events (crates/web/src/events.rs), Web Storage (storage.rs), the channel
+// to the other tabs (channel.rs) and the cross-tab lock (locks.rs). One snippet for all: each
+// snippet is a module file the page loads, and each browser API called from the .wasm costs an
+// import there and a function in the glue, so the mechanics are here, one call each, and every
+// decision stays in Rust. Nothing here throws.
 
 // onChange subscribers: a JS array of entries, so that subscribing,
 // unsubscribing and calling them cost one call each from the .wasm (and no closure type).
@@ -41,6 +44,115 @@ export function pageState() {
   const visible = !doc || doc.visibilityState !== "hidden";
   const online = !nav || nav.onLine !== false;
   return (visible ? 1 : 0) | (online ? 2 : 0);
+}
+
+// Calls `callback(event)` on each event named in `names` (space-separated) at the global
+// object; returns the function that removes them all, or undefined where the global object
+// takes no listeners.
+export function listen(names, callback) {
+  const g = globalThis;
+  if (typeof EventTarget !== "function" || !(g instanceof EventTarget)) return undefined;
+  const list = names.split(" ");
+  for (const name of list) g.addEventListener(name, callback);
+  return () => {
+    for (const name of list) g.removeEventListener(name, callback);
+  };
+}
+
+// One key of Web Storage: `kind` is "localStorage" or "sessionStorage". Undefined when that
+// storage is missing, not a Storage, or throws on access (blocked); else { get, set, remove }:
+// get() is the value, null when there is none, false when reading failed; set(value) and
+// remove() say whether they succeeded (a failed write removes what was there).
+export function openStore(kind, key) {
+  let web;
+  try {
+    web = globalThis[kind];
+  } catch (_) {
+    return undefined;
+  }
+  if (typeof Storage !== "function" || !(web instanceof Storage)) return undefined;
+  const remove = () => {
+    try {
+      web.removeItem(key);
+      return true;
+    } catch (_) {
+      return false;
+    }
+  };
+  return {
+    get() {
+      try {
+        return web.getItem(key);
+      } catch (_) {
+        return false;
+      }
+    },
+    set(value) {
+      try {
+        web.setItem(key, value);
+        return true;
+      } catch (_) {
+        remove();
+        return false;
+      }
+    },
+    remove,
+  };
+}
+
+// Messages between the tabs of one origin: a BroadcastChannel, or — where it is missing — the
+// `storage` event of localStorage (the message is written and removed at once; best effort).
+// `onMessage(message)` receives each message from another tab. Undefined when there is neither;
+// else { post(message), close(), private }: `private` when messages are never written anywhere
+// (BroadcastChannel), so that they may carry a token.
+export function openChannel(name, onMessage) {
+  try {
+    const channel = new BroadcastChannel(name);
+    channel.onmessage = (e) => onMessage(e.data);
+    return {
+      post(message) {
+        try {
+          channel.postMessage(message);
+        } catch (_) {
+          // not cloneable, or closed: not sent
+        }
+      },
+      close() {
+        channel.onmessage = null;
+        channel.close();
+      },
+      private: true,
+    };
+  } catch (_) {
+    // no BroadcastChannel: the storage event
+  }
+  const store = openStore("localStorage", name);
+  const close =
+    store &&
+    listen("storage", (e) => {
+      if (e.key !== name || typeof e.newValue !== "string") return;
+      let message;
+      try {
+        message = JSON.parse(e.newValue);
+      } catch (_) {
+        return;
+      }
+      onMessage(message);
+    });
+  if (!close) return undefined;
+  return {
+    post(message) {
+      let text;
+      try {
+        text = JSON.stringify(message);
+      } catch (_) {
+        return;
+      }
+      if (typeof text === "string" && store.set(text)) store.remove();
+    },
+    close,
+    private: false,
+  };
 }
 
 // The cross-tab lock, one call per acquisition: the Web Locks API, or —

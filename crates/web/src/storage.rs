@@ -7,15 +7,25 @@
 //! The refresh token is never stored: it lives in the server's HttpOnly cookie. In `"memory"`
 //! mode (the default) nothing is written at all.
 
-use alloc::borrow::ToOwned;
 use alloc::string::String;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::Storage;
 
 use super::log;
+
+#[wasm_bindgen(module = "/src/page.js")]
+extern "C" {
+    /// One key of a Web Storage (page.js).
+    type WebKey;
+    #[wasm_bindgen(js_name = openStore)]
+    fn open_store(kind: &str, key: &str) -> Option<WebKey>;
+    #[wasm_bindgen(method)]
+    fn get(this: &WebKey) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn set(this: &WebKey, value: &str) -> bool;
+    #[wasm_bindgen(method)]
+    fn remove(this: &WebKey) -> bool;
+}
 
 /// Where the access token lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +40,7 @@ pub enum StorageKind {
 
 /// One key in Web Storage, or nothing.
 pub struct Store {
-    web: Option<Storage>,
-    key: String,
+    web: Option<WebKey>,
     debug: bool,
 }
 
@@ -44,10 +53,7 @@ impl Store {
             StorageKind::Session => Some("sessionStorage"),
         };
         let web = name.and_then(|name| {
-            // The getter itself throws when storage is blocked.
-            let found = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
-                .ok()
-                .and_then(|v| v.dyn_into::<Storage>().ok());
+            let found = open_store(name, key);
             if found.is_none() {
                 log::debug(
                     debug,
@@ -56,11 +62,7 @@ impl Store {
             }
             found
         });
-        Store {
-            web,
-            key: key.to_owned(),
-            debug,
-        }
+        Store { web, debug }
     }
 
     /// A durable flag (not a token): `localStorage` when available, whatever `storage` is, so
@@ -76,25 +78,25 @@ impl Store {
 
     /// The stored value, if any.
     pub fn get(&self) -> Option<String> {
-        let web = self.web.as_ref()?;
-        match web.get_item(&self.key) {
-            Ok(v) => v,
-            Err(_) => {
-                log::debug(self.debug, "Web Storage read failed");
-                None
-            }
+        let value = self.web.as_ref()?.get();
+        if value.is_null() {
+            return None;
         }
+        let text = value.as_string();
+        if text.is_none() {
+            log::debug(self.debug, "Web Storage read failed");
+        }
+        text
     }
 
     /// Stores `value` (a failure leaves the token in memory only).
     pub fn set(&self, value: &str) {
         if let Some(web) = &self.web {
-            if web.set_item(&self.key, value).is_err() {
+            if !web.set(value) {
                 log::debug(
                     self.debug,
                     "Web Storage write failed: token kept in memory only",
                 );
-                let _ = web.remove_item(&self.key);
             }
         }
     }
@@ -102,7 +104,7 @@ impl Store {
     /// Removes the stored value.
     pub fn remove(&self) {
         if let Some(web) = &self.web {
-            if web.remove_item(&self.key).is_err() {
+            if !web.remove() {
                 log::debug(self.debug, "Web Storage remove failed");
             }
         }

@@ -48,7 +48,11 @@ fn an_attempt_kept_by_the_shell_between_steps_is_judged_as_the_one_the_machine_u
         s.m.answered(401, None, &mut first, s.now),
         Retry::AfterRefresh
     );
-    assert_eq!(first, Attempt::resumed(gen, true), "the machine marked the retry");
+    assert_eq!(
+        first,
+        Attempt::resumed(gen, true),
+        "the machine marked the retry"
+    );
     // The answer to the resend is the caller's, whatever it is.
     let mut resent = Attempt::resumed(gen, true);
     assert_eq!(s.m.answered(401, None, &mut resent, s.now), Retry::No);
@@ -59,7 +63,10 @@ fn an_attempt_kept_by_the_shell_between_steps_is_judged_as_the_one_the_machine_u
         Retry::WithCurrent
     );
     let mut none = Attempt::resumed(None, false);
-    assert_eq!(s.m.answered(401, None, &mut none, s.now), Retry::WithCurrent);
+    assert_eq!(
+        s.m.answered(401, None, &mut none, s.now),
+        Retry::WithCurrent
+    );
 }
 
 #[test]
