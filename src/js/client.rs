@@ -308,8 +308,8 @@ impl AuthClient {
 }
 
 impl Drop for AuthClient {
-    /// `free()`: stops the timer, the listeners and the channel; requests still in flight
-    /// finish and settle their promises.
+    /// `free()`: stops the timer, the listeners and the channel; calls still in flight
+    /// finish and settle their promises (the timer runs on until they have).
     fn drop(&mut self) {
         self.inner.close();
     }

@@ -469,6 +469,29 @@ async fn a_request_is_retried_once_at_most() {
 }
 
 #[wasm_bindgen_test]
+async fn a_restore_waiting_for_another_tabs_lock_when_the_client_is_freed_still_settles() {
+    fresh_start().await;
+    login(&client()).await;
+    // Another tab holds the refresh lock (held here by hand): the restore waits for it, and
+    // after it for a grace period on the machine's timer, which free() must not cut short.
+    let hold = js_fn(
+        "name",
+        "if (!navigator.locks) return Promise.resolve(() => {});
+         return new Promise((held) => navigator.locks.request(name, () =>
+           new Promise((release) => held(release))));",
+    );
+    let held = hold.call1(&JsValue::NULL, &"tokenward:tokenward:refresh".into());
+    let release: js_sys::Function = ok(held.unwrap().unchecked_into()).await.unchecked_into();
+    let c = client();
+    let restoring = c.restore();
+    drop(c);
+    sleep(50).await;
+    release.call0(&JsValue::NULL).unwrap();
+    let session = ok(restoring).await;
+    assert!(get_str(&session, "accessToken").is_some(), "{session:?}");
+}
+
+#[wasm_bindgen_test]
 async fn a_request_in_flight_when_the_client_is_freed_still_settles() {
     fresh_start().await;
     let c = client();

@@ -148,11 +148,13 @@ impl<W: Waiter> Driver<W> {
         inner
     }
 
-    /// `free()`: stops the timer, the listeners and the channel. Requests in flight finish
-    /// and settle their promises.
+    /// `free()`: stops the timer, the listeners and the channel. Calls in flight finish and
+    /// settle their promises (the timer runs on until they have).
     pub fn close(&self) {
         self.closed.set(true);
+        // Re-armed (holding the driver) only while calls wait: see `arm_timer`.
         self.timer.borrow_mut().take();
+        self.arm_timer();
         self.listeners.borrow_mut().take();
         self.channel.borrow_mut().take();
     }
@@ -276,8 +278,13 @@ impl<W: Waiter> Driver<W> {
         }
     }
 
+    /// Arms the machine's timer for its next deadline. After `free()` it runs only while app
+    /// calls wait — the machine may need it to finish them (a grace period after another tab's
+    /// lock, a backoff) — and then it holds the driver until they have settled.
     fn arm_timer(&self) {
-        if self.closed.get() {
+        let closed = self.closed.get();
+        if closed && self.pending.borrow().is_empty() {
+            self.timer.borrow_mut().take();
             return;
         }
         let (due, now) = self.read(|m| (m.poll_timeout(), m.time_at(reading())));
@@ -287,8 +294,9 @@ impl<W: Waiter> Driver<W> {
             Some(at) if slot.as_ref().is_some_and(|(a, _)| *a == at) => {}
             Some(at) => {
                 let me = self.me.clone();
+                let kept = if closed { me.upgrade() } else { None };
                 let timeout = Timeout::new(Delay::until(at, now), move || {
-                    if let Some(inner) = me.upgrade() {
+                    if let Some(inner) = kept.or_else(|| me.upgrade()) {
                         inner.timer.borrow_mut().take();
                         inner.input(Input::Timeout);
                     }
