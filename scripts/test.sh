@@ -29,6 +29,10 @@ cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknow
 cargo clippy -p tokenward --features leptos -- -D warnings
 # Its documentation (the registry's page): no broken link.
 RUSTDOCFLAGS="-D warnings" cargo doc -p tokenward --features leptos --no-deps --target wasm32-unknown-unknown
+# The inner crates' documentation, as contributors read it (private items too, whose room
+# maps link to private modules): no broken link.
+RUSTDOCFLAGS="-D warnings -A rustdoc::private-intra-doc-links" cargo doc -p tokenward-core \
+  -p tokenward-web --no-deps --document-private-items --target wasm32-unknown-unknown
 # The Leptos example (a workspace of its own, sharing the target directory: see
 # scripts/example.sh).
 cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check

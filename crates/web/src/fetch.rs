@@ -1,7 +1,8 @@
 //! `auth.fetch`'s requests: the caller's input and init read once ([`prepare`]), sent as a
 //! copy with the SDK's headers under the caller's `AbortSignal` ([`send_fetch`],
 //! [`send_request`]), handed to `fetch` untouched when they are not the SDK's to authorise
-//! ([`pass_through`]), and the waits the caller may abort ([`abortable`]). Mechanics in net.js.
+//! ([`pass_through`]), and those that wait for the session or a refresh first handed to
+//! net.js's `retry` ([`retry`]; its steps are `intercept`'s). Mechanics in net.js.
 
 use alloc::string::String;
 

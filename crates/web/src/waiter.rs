@@ -8,7 +8,7 @@ use crate::codec;
 use crate::error::to_js;
 use tokenward_core::session::Outcome;
 
-/// Who is told how an app call ended ([`Action::Settle`]).
+/// Who is told how an app call ended ([`Action::Settle`](tokenward_core::session::Action::Settle)).
 pub trait Waiter: Sized + 'static {
     /// The waiter of a JS promise (the npm package's calls, and `auth.fetch`'s waits for the
     /// session or a refresh in either front end).

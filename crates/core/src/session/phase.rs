@@ -26,7 +26,7 @@ pub struct Token {
 pub struct TokenRecord {
     /// The token.
     pub value: Secret,
-    /// When it expires: machine time inside the machine, wall time in a [`Snapshot`] (what
+    /// When it expires: machine time inside the machine, wall time in a [`Snapshot`](super::Snapshot) (what
     /// storage, other tabs and the app see).
     pub expires_at: Option<Ms>,
     /// How long it had left when received, for the leeway rule.
@@ -46,7 +46,7 @@ pub enum Phase<U> {
     /// Fresh page: a refresh cookie may or may not exist. Refreshing is allowed.
     Unknown {
         /// The last try to decide it (a refresh from the cookie) could not reach the server
-        /// (network, timeout, 5xx): why. The machine keeps trying ([`Backoff`]) until an answer
+        /// (network, timeout, 5xx): why. The machine keeps trying ([`Backoff`](super::backoff::Backoff)) until an answer
         /// decides it.
         unreachable: Option<AuthError>,
     },
