@@ -53,32 +53,6 @@ impl Endpoint {
         Endpoint::ResendEmail,
     ];
 
-    /// Every endpoint, each at its [`Endpoint::code`].
-    pub const ALL: [Endpoint; 11] = [
-        Endpoint::Login,
-        Endpoint::Refresh,
-        Endpoint::Logout,
-        Endpoint::User,
-        Endpoint::Register,
-        Endpoint::PasswordChange,
-        Endpoint::PasswordReset,
-        Endpoint::PasswordResetConfirm,
-        Endpoint::VerifyEmail,
-        Endpoint::ResendEmail,
-        Endpoint::Profile,
-    ];
-
-    /// A number that names it, for a shell that carries it through JavaScript and back
-    /// ([`Endpoint::from_code`]).
-    pub fn code(self) -> u32 {
-        self as u32
-    }
-
-    /// The endpoint of [`Endpoint::code`] `code` (`None` for any other number).
-    pub fn from_code(code: u32) -> Option<Endpoint> {
-        Endpoint::ALL.get(code as usize).copied()
-    }
-
     /// Its key in `endpoints`.
     pub fn key(self) -> &'static str {
         match self {

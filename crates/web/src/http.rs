@@ -135,20 +135,6 @@ pub(crate) fn outcome(v: JsValue) -> Outcome {
     failed.unchecked_into()
 }
 
-/// [`request`], awaited: the result object (failures included).
-pub(crate) async fn send_raw(
-    input: &JsValue,
-    init: &JsValue,
-    include: bool,
-    extra: &Extra<'_>,
-    timeout: Delay,
-    signal: Option<&AbortSignal>,
-    read: bool,
-) -> Outcome {
-    let promise = request(input, init, include, extra, timeout, signal, read);
-    outcome(JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED))
-}
-
 /// One of the SDK's own requests through net.js: the result object, or the `AuthError` of its
 /// failure.
 async fn send(
@@ -159,7 +145,8 @@ async fn send(
     timeout: Delay,
     read: bool,
 ) -> Result<Outcome, AuthError> {
-    let result = send_raw(input, init, include, extra, timeout, None, read).await;
+    let promise = request(input, init, include, extra, timeout, None, read);
+    let result = outcome(JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED));
     failure(&result)?;
     Ok(result)
 }

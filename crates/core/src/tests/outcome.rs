@@ -26,17 +26,6 @@ fn a_login_refused_for_an_unverified_e_mail_says_so() {
 }
 
 #[test]
-fn every_endpoint_comes_back_from_its_code_and_no_other_number_names_one() {
-    for e in Endpoint::ALL {
-        assert_eq!(Endpoint::from_code(e.code()), Some(e));
-    }
-    let codes: alloc::vec::Vec<u32> = Endpoint::ALL.iter().map(|e| e.code()).collect();
-    assert_eq!(codes, (0..11).collect::<alloc::vec::Vec<u32>>());
-    assert_eq!(Endpoint::from_code(11), None);
-    assert_eq!(Endpoint::from_code(u32::MAX), None);
-}
-
-#[test]
 fn every_configured_endpoint_has_its_own_key_slot_and_path() {
     for (i, e) in Endpoint::CONFIGURED.iter().enumerate() {
         assert_eq!(e.slot(), i);
