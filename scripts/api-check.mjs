@@ -1,5 +1,5 @@
 // The API has one source: the package's TypeScript declarations (pkg/tokenward.d.ts, written
-// by wasm-bindgen from src/js/ and its custom section). This checks the documents against it:
+// by hand beside the shell: js/tokenward.d.ts). This checks the documents against it:
 // every config key of `AuthConfig` and every member of `AuthClient` is named (as `name`) in
 // README.md and docs/npm-README.md, and README.md's config table names no key that is not
 // declared. Run by scripts/test.sh after the build.
@@ -17,11 +17,13 @@ const block = (start) => {
   }
   throw new Error(`"${start}" never closes`);
 };
-// Top-level members only: one level of indentation inside the block.
-const members = (text, indent) =>
-  [...text.matchAll(new RegExp(`^${indent}(?:readonly )?([a-zA-Z]+)\\??[(:]`, "gm"))].map((m) => m[1]);
-const config = [...new Set(members(block("export interface AuthConfig"), "    "))];
-const client = [...new Set(members(block("export class AuthClient"), "    "))].filter(
+// Top-level members only: the block's first level of indentation.
+const members = (text) => {
+  const indent = /\n( +)\S/.exec(text)[1];
+  return [...text.matchAll(new RegExp(`^${indent}(?:readonly )?([a-zA-Z]+)\\??[(:]`, "gm"))].map((m) => m[1]);
+};
+const config = [...new Set(members(block("export interface AuthConfig")))];
+const client = [...new Set(members(block("export class AuthClient")))].filter(
   (m) => m !== "constructor",
 );
 

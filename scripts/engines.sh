@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser suites (the npm package's tests/browser and the Rust API's
-# crates/tokenward/tests/browser.rs, wasm-bindgen-test) in one engine against the reference
+# Runs the browser suites (the npm package's tests/browser, run by the crate of its machine,
+# and the Rust API's crates/tokenward/tests/browser.rs; wasm-bindgen-test) in one engine against the reference
 # backend in each given configuration, and records the passing run in artifacts/engines.json
 # (CONTRIBUTING.md's engines table, scripts/tables.mjs; major versions, so that a browser's
 # security update does not change it). The engine's WebDriver capabilities come
@@ -36,6 +36,9 @@ case $engine in
     wrap=(xvfb-run -a) ;;
   *) echo "unknown engine: $engine" >&2; exit 2 ;;
 esac
+# The package under test (tests/browser/shell.rs loads it), unless scripts/test.sh has just
+# built it (TOKENWARD_BUILT=1).
+[ "${TOKENWARD_BUILT:-}" = 1 ] || scripts/build.sh web pkg >/dev/null
 cp "tests/engines/$engine.json" webdriver.json
 export WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8000
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
@@ -51,7 +54,7 @@ for config in "${configs[@]}"; do
   launch_backend c 8012 TEST_HOOKS=1 AUTH_HEADER_TYPES=JWT DB_PATH="$PWD/artifacts/db-c-8012.sqlite3"
   for port in 8001 8011 8012; do wait_backend $port; done
   # The npm package's suite, then the Rust API's (crates/tokenward/tests/browser.rs).
-  for crate in tokenward-js tokenward; do
+  for crate in tokenward-machine tokenward; do
     out=$("${wrap[@]}" cargo test -p $crate --target wasm32-unknown-unknown --test browser -- $filter 2>&1 | tee /dev/stderr) || true
     # A browser that hangs while loading the test page (before any test ran) is retried once;
     # a failing test is not. (Measured: with five JS snippets the page's module requests stall

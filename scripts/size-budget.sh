@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The size budget (run by scripts/test.sh after the build): what a page loads to sign in,
-# restore, refresh, call and sign out — the main module's .wasm, its JS glue and the entry,
+# restore, refresh, call and sign out — the main module's .wasm, its JavaScript shell and the entry,
 # gzip -9 — must not exceed the budget in size-budget.txt. Raise the budget only in a commit
 # that says why; lower it whenever the package gets smaller, so that size cannot creep.
 #   scripts/size-budget.sh [PKG_DIR]

@@ -21,8 +21,7 @@ echo "== lint"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 # The browser crates for the web (the core's tests are native: cargo test below).
-cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor -p tokenward-doctor-module -p tokenward-npm --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p tokenward-js --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p tokenward-core -p tokenward-web -p tokenward-doctor -p tokenward-doctor-module -p tokenward-machine --target wasm32-unknown-unknown -- -D warnings
 # The Rust API with its Leptos integration, in the browser and on a server (where it must build
 # and do nothing).
 cargo clippy -p tokenward --all-targets --features leptos --target wasm32-unknown-unknown -- -D warnings
@@ -32,19 +31,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p tokenward --features leptos --no-deps --
 # The inner crates' documentation, as contributors read it (private items too, whose room
 # maps link to private modules): no broken link.
 RUSTDOCFLAGS="-D warnings -A rustdoc::private-intra-doc-links" cargo doc -p tokenward-core \
-  -p tokenward-web --no-deps --document-private-items --target wasm32-unknown-unknown
+  -p tokenward-web -p tokenward-machine --no-deps --document-private-items --target wasm32-unknown-unknown
 # The Leptos example (a workspace of its own, sharing the target directory: see
 # scripts/example.sh).
 cargo fmt --manifest-path examples/leptos/Cargo.toml -- --check
 CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path examples/leptos/Cargo.toml \
   --target wasm32-unknown-unknown -- -D warnings
-# The size probe of the machine alone (scripts/size-report.sh --machine; a workspace of its own):
-# kept compiling as the machine changes.
-cargo fmt --manifest-path tests/bench/machine/Cargo.toml -- --check
-CARGO_TARGET_DIR=$PWD/target cargo clippy --locked --manifest-path tests/bench/machine/Cargo.toml \
-  --target wasm32-unknown-unknown -- -D warnings
 # The npm package's two modules (scripts/build.sh) with their runtime.
-cargo clippy -p tokenward-js -p tokenward-npm -p tokenward-doctor-module --target wasm32-unknown-unknown --features npm --release -- -D warnings
+cargo clippy -p tokenward-machine -p tokenward-doctor-module --target wasm32-unknown-unknown --features npm --release -- -D warnings
 
 echo "== native tests"
 run cargo test --workspace
@@ -53,17 +47,21 @@ run cargo test -p tokenward --features leptos --doc
 
 echo "== npm package"
 scripts/build.sh web pkg
+# The browser tests of the package (tests/browser) load what the build made.
+cargo clippy -p tokenward-machine --all-targets --target wasm32-unknown-unknown -- -D warnings
 scripts/size-budget.sh
 node -e 'const p=require("./pkg/package.json"); if (p.name !== "tokenward") { console.error("pkg name:", p.name); process.exit(1) }'
 tests/types/check.sh
 scripts/build.sh bundler target/pkg-bundler
 # The bundler build under WebAssembly ES module integration (Node implements it too).
 run node --experimental-wasm-modules --test tests/bundler/
-# The JS snippets' cookie mechanics, with a fake document.
-run node --test tests/snippets/
+# The JS snippets' cookie mechanics, with a fake document; the package's JS shell over its
+# machine, against a fake server.
+run node --test tests/snippets/ tests/shell/
 
 echo "== browser tests (Chromium: backend configs a, b, c; Firefox and WebKit: config c)"
 rm -f artifacts/engines.json
+export TOKENWARD_BUILT=1
 run scripts/engines.sh chromium a b c
 run scripts/engines.sh firefox c
 run scripts/engines.sh webkit c

@@ -21,10 +21,10 @@ const row = (what, value, target, note = "") => rows.push({ what, value, target,
 
 // ---- size
 const wasm = "pkg/tokenward_bg.wasm";
-const glue = "pkg/tokenward.js";
-const total = gz(wasm) + gz(glue);
+const shell = "pkg/tokenward.js";
+const total = gz(wasm) + gz(shell);
 row("size: .wasm", `${kb(raw(wasm))} raw, ${kb(gz(wasm))} gz`, "", "");
-row("size: JS glue", `${kb(raw(glue))} raw, ${kb(gz(glue))} gz`, "", "minified (esbuild, terser), snippets bundled in");
+row("size: JS shell", `${kb(raw(shell))} raw, ${kb(gz(shell))} gz`, "", "hand-written (js/), bundled and minified (esbuild, terser)");
 row("size: total (gzip -9), what a page loads", kb(total), "≤ 25 KB (stretch ≤ 17 KB)", total <= 25 * 1024 ? "met" : `missed by ${kb(total - 25 * 1024)}`);
 const doctorTotal = gz("pkg/doctor/tokenward_bg.wasm") + gz("pkg/doctor/tokenward.js");
 row("size: doctor module (loaded by the first doctor() call only)", `${kb(doctorTotal)} gz`, "", "not loaded by pages that never call doctor()");
@@ -358,7 +358,7 @@ const ax = await stormAxios();
 row("refresh storm: the same through axios + axios-auth-refresh (skipWhileRefreshing: false)", `${ax.refreshes} refresh POST, ${ax.ok}/50 ok`, "", "for comparison");
 
 // ---- init, fresh pages (the HTTP cache warm, as on a return visit), alternating: tokenward's
-// default start (import the glue, `init()` streams and instantiates the .wasm, construct)
+// default start (import the module, `init()` streams and instantiates the .wasm, construct)
 // against supabase auth-js (import, construct); and tokenward by phase: import, compile
 // (WebAssembly.compileStreaming), instantiate, construct. Medians of 20.
 async function initTime(kind) {
@@ -387,7 +387,7 @@ async function initTime(kind) {
     }
     if (kind === "parallel") {
       // The .wasm's URL known up front (a bundler's asset URL, or a preload): its download
-      // and compilation overlap the glue's import.
+      // and compilation overlap the module's import.
       const module = WebAssembly.compileStreaming(fetch("/pkg/tokenward_bg.wasm"));
       const m = await import("/pkg/tokenward.js");
       await m.default({ module_or_path: await module });
@@ -412,7 +412,7 @@ row("init: import → new AuthClient, tokenward / supabase auth-js (median of 20
   `${initRatio.toFixed(2)} (${med("tokenward", "total").toFixed(1)} / ${med("supabase", "total").toFixed(1)} ms)`,
   "≤ 1.0 (stretch ≤ 0.8)", initRatio <= 1.0 ? "met" : `missed by ${(initRatio - 1).toFixed(2)}`);
 const parallelRatio = med("parallel", "total") / med("supabase", "total");
-row("init, the .wasm fetched and compiled while the glue loads: tokenward / supabase auth-js",
+row("init, the .wasm fetched and compiled while the module loads: tokenward / supabase auth-js",
   `${parallelRatio.toFixed(2)} (${med("parallel", "total").toFixed(1)} / ${med("supabase", "total").toFixed(1)} ms)`,
   "≤ 1.0", parallelRatio <= 1.0 ? "met" : `missed by ${(parallelRatio - 1).toFixed(2)}`);
 row("init by phase: tokenward",

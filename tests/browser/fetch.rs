@@ -18,7 +18,7 @@ async fn fresh_start() {
 
 /// Runs `body`, the body of an async JS function of `auth` (the client, handed to JS) and
 /// `api` (the backend's URL), and returns what it resolves to.
-async fn run(c: tokenward::js::AuthClient, body: &str) -> JsValue {
+async fn run(c: crate::shell::AuthClient, body: &str) -> JsValue {
     let f = js_fn(
         "auth, api",
         &format!("return (async () => {{ {body} }})();"),
@@ -239,7 +239,7 @@ async fn timeouts_per_call_and_none_for_requests_that_are_not_the_sdks() {
 async fn a_refused_token_answered_403_is_refreshed_and_retried_and_a_permission_403_is_not() {
     fresh_start().await;
     let api = SESSION_FIRST;
-    let c = tokenward::js::AuthClient::new(obj(&format!(
+    let c = crate::shell::AuthClient::new(obj(&format!(
         r#"{{"baseUrl":"{api}","refreshLeewayMs":0}}"#
     )))
     .unwrap();
@@ -261,10 +261,10 @@ async fn the_authorization_scheme_is_the_servers() {
     let api = JWT_SCHEME;
     let config = |extra: &str| obj(&format!(r#"{{"baseUrl":"{api}"{extra}}}"#));
     // With the default scheme the server ignores the header (doctor() says so: e2e).
-    let bearer = tokenward::js::AuthClient::new(config("")).unwrap();
+    let bearer = crate::shell::AuthClient::new(config("")).unwrap();
     login(&bearer).await;
     assert_eq!(fetch(&bearer, "/api/me/").await.status(), 401);
-    let c = tokenward::js::AuthClient::new(config(r#","authScheme":"JWT""#)).unwrap();
+    let c = crate::shell::AuthClient::new(config(r#","authScheme":"JWT""#)).unwrap();
     login(&c).await;
     let who = body(&fetch(&c, "/api/whoami/").await).await;
     assert!(
@@ -282,7 +282,7 @@ async fn the_authorization_scheme_is_the_servers() {
     assert!(!codes.contains(&"auth_scheme_ignored".into()), "{codes:?}");
     let result = ok(c.logout()).await;
     assert_eq!(get(&result, "serverConfirmed").as_bool(), Some(true));
-    let e = tokenward::js::AuthClient::new(config(r#","authScheme":"JWT x""#)).err();
+    let e = crate::shell::AuthClient::new(config(r#","authScheme":"JWT x""#)).err();
     assert_eq!(
         e.and_then(|e| get_str(&e, "code")).as_deref(),
         Some("config")

@@ -1,7 +1,7 @@
 //! The foundation: login, fetch, refresh, logout, errors and config against the real backend.
 
+use crate::shell::AuthClient;
 use js_sys::Promise;
-use tokenward::js::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

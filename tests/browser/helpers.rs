@@ -1,8 +1,8 @@
 //! Shared by the browser tests: the backend's hooks, clients, promise helpers.
 #![allow(dead_code)]
 
+use crate::shell::AuthClient;
 use js_sys::{Promise, Reflect, JSON};
-use tokenward::js::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

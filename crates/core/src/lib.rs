@@ -4,8 +4,8 @@
 //! token in an HttpOnly cookie (dj-rest-auth + simplejwt): the session state machine, JWT
 //! claims, what each reply of the server means, the login, logout and account exchanges, and
 //! `doctor()`'s judgement. No `web-sys`, no `js-sys`, no clock, no I/O (sans-IO, in the manner
-//! of quinn-proto): the shells — the npm package (`tokenward-js`) and the Rust API
-//! (`tokenward`) — feed it what happened and carry out what it asks. `no_std` + `alloc`; every
+//! of quinn-proto): the shells — the npm package (`tokenward-machine` under its JavaScript
+//! shell) and the Rust API (`tokenward`) — feed it what happened and carry out what it asks. `no_std` + `alloc`; every
 //! decision is tested natively (`cargo test -p tokenward-core`).
 //!
 //! ```

@@ -1,7 +1,7 @@
 //! # tokenward-doctor-module
 //!
 //! The npm package's `doctor/` module: the page loads it the first time `doctor()` is called
-//! (`src/js/doctor.js` of the main module), so that pages which never call it do not download
+//! (`js/doctor.js` of the npm shell), so that pages which never call it do not download
 //! the probes and their texts. One entry point, `runDoctor`, over
 //! [`tokenward_doctor::examine`].
 #![cfg_attr(feature = "npm", no_std)]

@@ -1,7 +1,8 @@
 //! # tokenward-web
 //!
-//! The browser half of tokenward's shells (the npm package and its doctor module): the only
-//! code that touches `web-sys`. Each piece is small and owns one browser API: [`http`] (fetch
+//! The browser half of the Rust API's shell and of the npm package's doctor module: the only
+//! code that touches `web-sys`. (The npm package's own shell is JavaScript, `js/`, over
+//! `tokenward-machine`; it shares this crate's JS snippets.) Each piece is small and owns one browser API: [`http`] (fetch
 //! with timeout and abort), [`storage`] (Web Storage with a memory fallback), [`timer`] (a
 //! `setTimeout` that cancels on drop), [`events`] (global listeners, the page's state),
 //! [`fetch`] (`auth.fetch`'s requests), [`driver`] (the shell that carries out what the

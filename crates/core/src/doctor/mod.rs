@@ -1,5 +1,5 @@
 //! `doctor()`: what the probes found → findings in plain words, each naming the Django
-//! setting to change. The shell runs the probes (see `src/js/doctor.rs`); every judgement is
+//! setting to change. The shell runs the probes (`tokenward-doctor`); every judgement is
 //! here, natively tested.
 
 use alloc::string::String;

@@ -27,7 +27,7 @@ function loadDoctor(config, options, exposed) {
 // doctor(): after the credentialed cycle's `turn` in the client's order (a promise; undefined
 // when the check takes none), the module's probes with `exposed()` (the client's, read then),
 // then `examined(result)` (the client follows what the cycle did): the promise of the report.
-// Never rejects (see src/js/doctor.rs).
+// Never rejects.
 export function runDoctor(turn, config, options, exposed, examined) {
   return Promise.resolve(turn)
     .catch(() => {})
