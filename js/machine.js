@@ -33,6 +33,7 @@ function room(n) {
   if (len + n > buf.length) {
     const grown = new Uint8Array(2 * (len + n));
     grown.set(buf);
+    buf.fill(0);
     buf = grown;
     view = new DataView(buf.buffer);
   }
@@ -85,9 +86,12 @@ export function body(v) {
   }
 }
 
+// Hands the input to the module. The shell's buffer keeps no copy: an input may carry
+// credentials or a token.
 function flush() {
   const at = wasm.alloc(len);
   new Uint8Array(wasm.memory.buffer, at, len).set(buf.subarray(0, len));
+  buf.fill(0, 0, len);
   len = 0;
 }
 
