@@ -154,3 +154,20 @@ test("an unreachable server is a network error; a freed client throws", async ()
   auth.free();
   assert.throws(() => auth.status, /freed/);
 });
+
+test("another tab's sign-in and sign-out arrive over the channel, with the token and user", async () => {
+  const key = "shell-" + Math.random().toString(36).slice(2);
+  const a = client({ crossTab: true, storageKey: key });
+  const b = client({ crossTab: true, storageKey: key });
+  const heard = new Promise((resolve) => b.onChange((e) => resolve(e)));
+  const session = await a.login({ username: "ann", password: "pw" });
+  const event = await heard;
+  assert.deepEqual([event.type, event.source], ["signedIn", "other_tab"]);
+  assert.equal(event.user.username, "ann");
+  assert.equal(b.accessToken, session.accessToken);
+  assert.equal(b.status, "signedIn");
+  const out = new Promise((resolve) => b.onChange((e) => e.type === "signedOut" && resolve(e)));
+  await a.logout();
+  assert.equal((await out).source, "other_tab");
+  assert.equal(b.accessToken, undefined);
+});
