@@ -1,5 +1,5 @@
 //! The npm package under test: its JavaScript shell (js/, bundled as a script by
-//! scripts/engines.sh into target/shell/tokenward.iife.js) over its session machine
+//! scripts/build.sh into target/shell/tokenward.iife.js) over its session machine
 //! (pkg/tokenward_bg.wasm), loaded into the test page once. [`AuthClient`] wraps the JS class
 //! with the methods the tests call, and frees the client when dropped, as an app's `free()`.
 
