@@ -428,16 +428,7 @@ pub fn state(w: &mut Writer, m: &Machine<User>, now: u64) {
 /// The endpoints' config keys and default paths, in slot order, as one string: "key path key
 /// path …" (the shell reads the config's `endpoints` with it; a request names its slot).
 pub fn endpoints(w: &mut Writer) {
-    let mut table = String::new();
-    for e in Endpoint::CONFIGURED {
-        if !table.is_empty() {
-            table.push(' ');
-        }
-        table.push_str(e.key());
-        table.push(' ');
-        table.push_str(e.default_path());
-    }
-    w.str(&table);
+    w.str(Endpoint::TABLE);
 }
 
 /// The statuses of `auth.fetch`'s answers the machine may retry: a count, then each.

@@ -97,15 +97,7 @@ impl Config {
     /// # Errors
     /// `config`, naming the offending key (`"endpoints.login"` for nested keys).
     pub fn parse(value: &JsValue) -> Result<Config, AuthError> {
-        // The core's endpoint table: "key path key path …".
-        let mut table = String::new();
-        for e in Endpoint::CONFIGURED {
-            table.push_str(e.key());
-            table.push(' ');
-            table.push_str(e.default_path());
-            table.push(' ');
-        }
-        let r = read_config(value, table.trim_end());
+        let r = read_config(value, Endpoint::TABLE);
         if let Some(key) = r.error() {
             return Err(AuthError::config(&key, &r.message().unwrap_or_default()));
         }

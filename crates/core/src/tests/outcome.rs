@@ -27,9 +27,17 @@ fn a_login_refused_for_an_unverified_e_mail_says_so() {
 
 #[test]
 fn every_configured_endpoint_has_its_own_key_slot_and_path() {
+    // The table: each endpoint's key and path, in slot order.
+    let table: alloc::vec::Vec<&str> = Endpoint::TABLE.split(' ').collect();
+    assert_eq!(table.len(), 2 * Endpoint::CONFIGURED.len());
     for (i, e) in Endpoint::CONFIGURED.iter().enumerate() {
         assert_eq!(e.slot(), i);
-        assert!(e.default_path().starts_with("dj-rest-auth/") && e.default_path().ends_with('/'));
+        assert_eq!(table[2 * i], e.key());
+        let path = table[2 * i + 1];
+        assert!(
+            path.starts_with("dj-rest-auth/") && path.ends_with('/'),
+            "{path}"
+        );
     }
     assert_eq!(Endpoint::Profile.slot(), Endpoint::User.slot());
     assert_eq!(Endpoint::Profile.key(), "user");
