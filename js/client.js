@@ -2,6 +2,7 @@
 // returns the promise the machine settles; the getters read the machine.
 import * as m from "./machine.js";
 import { readConfig } from "../crates/web/src/config.js";
+import { subscribe } from "../crates/web/src/page.js";
 import { Driver, endpoints, LOGIN, LOGIN_WITH, SIGN_UP, ACCOUNT, LOGOUT, REFRESH, RESTORE, DOCTOR } from "./driver.js";
 import { fetcher } from "./fetch.js";
 import { configError } from "./objects.js";
@@ -192,13 +193,7 @@ export class AuthClient {
   }
 
   onChange(callback) {
-    const d = driver(this);
-    const entry = { callback };
-    d.subscribers.push(entry);
-    return () => {
-      const i = d.subscribers.indexOf(entry);
-      if (i >= 0) d.subscribers.splice(i, 1);
-    };
+    return subscribe(driver(this).subscribers, callback);
   }
 
   #state() {
