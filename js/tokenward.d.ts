@@ -258,8 +258,9 @@ export interface InitOutput {
 export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
 
 /**
- * Loads the module (once): `tokenward_bg.wasm` beside tokenward.js by default, or
- * `module_or_path`. Passing `InitInput` directly is deprecated.
+ * Instantiates the session machine (once): by default the one tokenward.js carries (no request;
+ * `tokenward_bg.wasm` beside it where the browser has no `DecompressionStream`), else the one
+ * from `module_or_path`. Passing `InitInput` directly is deprecated.
  */
 export default function init(
   module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,

@@ -1,11 +1,26 @@
-// The package's module: `init()` (loads tokenward_bg.wasm, the session machine), `AuthClient`
-// and `isAuthError`. The shell is this JavaScript; the machine in the .wasm decides.
+// The package's module: `init()` (instantiates the session machine), `AuthClient` and
+// `isAuthError`. The shell is this JavaScript; the machine in the .wasm decides.
 import { imports, link, linked } from "./machine.js";
 
 export { AuthClient } from "./client.js";
 export { isAuthError } from "./objects.js";
 
 let exports;
+
+// The machine's .wasm as the built module carries it: zlib-deflated (zopfli), in base64, in the
+// `const TOKENWARD_MACHINE` that scripts/build.sh appends as the bundle's last line (where gzip
+// compresses it best). One file, one request: init() need not fetch tokenward_bg.wasm after the
+// module (docs/size.md, "The machine inside the module"). The sources carry none: there,
+// init() loads tokenward_bg.wasm beside the module.
+// Unpacked as a Response that WebAssembly.instantiateStreaming compiles as it inflates;
+// undefined without it, or where the browser has no DecompressionStream.
+function unpacked() {
+  if (typeof TOKENWARD_MACHINE !== "string" || typeof DecompressionStream !== "function") return undefined;
+  const packed = TOKENWARD_MACHINE; // eslint-disable-line no-undef
+  const bytes = Uint8Array.fromBase64 ? Uint8Array.fromBase64(packed) : Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+  const body = new Response(bytes).body.pipeThrough(new DecompressionStream("deflate"));
+  return new Response(body, { headers: { "Content-Type": "application/wasm" } });
+}
 
 async function instantiate(source) {
   if (typeof Response === "function" && source instanceof Response) {
@@ -31,12 +46,12 @@ function use(instance) {
   return exports;
 }
 
-// Loads the module (once): from `tokenward_bg.wasm` beside this file by default, or from
+// Instantiates the machine (once): the one this module carries by default, or the one from
 // `{ module_or_path }` (a URL, a Request, a Response, bytes or a WebAssembly.Module).
 export default async function init(input) {
   if (linked()) return exports;
   if (input !== null && typeof input === "object" && "module_or_path" in input) input = input.module_or_path;
-  let source = (await input) ?? new URL("tokenward_bg.wasm", import.meta.url);
+  let source = (await input) ?? unpacked() ?? new URL("tokenward_bg.wasm", import.meta.url);
   if (typeof source === "string" || source instanceof URL || (typeof Request === "function" && source instanceof Request)) {
     source = await fetch(source);
   }

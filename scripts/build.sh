@@ -42,13 +42,20 @@ RUSTUP_TOOLCHAIN=$NPM_TOOLCHAIN CARGO_TARGET_DIR=$PWD/target/machine RUSTFLAGS="
 shrink target/machine/wasm32-unknown-unknown/release/tokenward_machine.wasm target/machine/machine.wasm
 cp target/machine/machine.wasm "$out/tokenward_bg.wasm"
 if [ "$target" = web ]; then
+  # The module carries the machine (js/tokenward.js, unpacked()): zlib-deflated by zopfli
+  # (1.1 KB smaller than gzip -9), in base64, as the bundle's last line; one request instead of
+  # two (docs/size.md).
+  packed="const TOKENWARD_MACHINE=\"$(zopfli --zlib -c target/machine/machine.wasm | base64 -w0)\";"
   esbuild js/tokenward.js --bundle --format=esm --log-level=warning --external:./doctor/* \
     --outfile="$out/tokenward.js"
   minify "$out/tokenward.js"
+  printf '\n%s\n' "$packed" >>"$out/tokenward.js"
   # The same shell as a classic script, for the browser tests (tests/browser/shell.rs loads it
-  # with the package's .wasm). Its init() has no import.meta: the tests use initSync().
+  # with the package's .wasm). Its init() has no import.meta: the tests use initSync(), and
+  # init() with the machine it carries.
   esbuild js/tokenward.js --bundle --format=iife --global-name=tokenward --log-level=error \
     --outfile=target/shell/tokenward.iife.js
+  printf '\n%s\n' "$packed" >>target/shell/tokenward.iife.js
 else
   # The .wasm imports ./tokenward_bg.js (the shell); tokenward.js links the two.
   esbuild js/bundler.js --bundle --format=esm --log-level=warning --external:./doctor/* \

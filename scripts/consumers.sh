@@ -27,10 +27,10 @@ NODE_ENV=development APP=react node_modules/.bin/vite build --mode development
 for app in vue svelte; do
   APP=$app node_modules/.bin/vite build
 done
-# One plain entry through esbuild, Rollup and webpack 5. esbuild and Rollup (without an asset
-# plugin) leave `new URL("tokenward_bg.wasm", import.meta.url)` alone: the .wasm and doctor()'s
-# module (kept external: its .wasm has the same name) are copied beside the bundle, as their
-# users do; webpack emits both itself.
+# One plain entry through esbuild, Rollup and webpack 5. The module carries its machine (no
+# .wasm to copy); doctor()'s module is loaded on demand: esbuild and Rollup (without an asset
+# plugin) leave it alone, so it is copied beside the bundle (kept external: its .wasm has the
+# package's .wasm's name), as their users do; webpack emits it itself.
 for b in esbuild rollup webpack; do
   rm -rf "bundlers/dist-$b" && mkdir -p "bundlers/dist-$b"
   cp bundlers/index.html "bundlers/dist-$b/"
@@ -40,7 +40,7 @@ node_modules/.bin/esbuild bundlers/main.js --bundle --format=esm --log-level=war
 node_modules/.bin/rollup -c bundlers/rollup.config.mjs --silent
 node_modules/.bin/webpack --config bundlers/webpack.config.mjs --no-stats
 for b in esbuild rollup; do
-  cp -r node_modules/tokenward/tokenward_bg.wasm node_modules/tokenward/doctor "bundlers/dist-$b/"
+  cp -r node_modules/tokenward/doctor "bundlers/dist-$b/"
 done
 (cd next && NEXT_TELEMETRY_DISABLED=1 NEXT_PUBLIC_TOKENWARD_API=http://127.0.0.1:8008 \
   ../node_modules/.bin/next build >../next-build.log 2>&1) || { tail -40 next-build.log; exit 1; }

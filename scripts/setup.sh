@@ -26,11 +26,13 @@ if ! wasm-pack --version 2>/dev/null | grep -q '0\.15\.1'; then
   say "installing wasm-pack 0.15.1"
   cargo install wasm-pack --version 0.15.1 --locked --force
 fi
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v curl >/dev/null; then
-  say "installing chromium, chromium-driver, curl"
+# zopfli: scripts/build.sh deflates the machine the module carries with it.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v curl >/dev/null ||
+  ! command -v zopfli >/dev/null; then
+  say "installing chromium, chromium-driver, curl, zopfli"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver curl >/dev/null
+  apt-get install -y -qq chromium chromium-driver curl zopfli >/dev/null
 fi
 # The other engines of the browser suite (scripts/engines.sh).
 if ! command -v firefox-esr >/dev/null || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v xvfb-run >/dev/null; then

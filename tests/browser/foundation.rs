@@ -9,6 +9,33 @@ use wasm_bindgen_test::*;
 use crate::helpers::*;
 
 #[wasm_bindgen_test]
+async fn init_instantiates_the_machine_the_module_carries() {
+    // A copy of the module of its own: init() without an argument unpacks the machine from
+    // the module itself (no request for tokenward_bg.wasm), and its clients work.
+    let module = crate::shell::fresh();
+    let init: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())
+        .unwrap()
+        .unchecked_into();
+    let exports = ok(init.call0(&JsValue::NULL).unwrap().unchecked_into()).await;
+    assert!(
+        get(&exports, "handle").is_function(),
+        "the machine's exports"
+    );
+    let again = ok(init.call0(&JsValue::NULL).unwrap().unchecked_into()).await;
+    assert!(js_sys::Object::is(&exports, &again), "instantiated once");
+    let signed_in = js_fn(
+        "m, base",
+        r#"const c = new m.AuthClient({ baseUrl: base, crossTab: false });
+           return c.login({ username: "demo", password: "tokenward-demo" })
+             .then((s) => { const ok = c.status === "signedIn" && c.accessToken === s.accessToken; c.free(); return ok; });"#,
+    );
+    let signed_in = signed_in
+        .call2(&JsValue::NULL, &module, &BACKEND.into())
+        .unwrap();
+    assert_eq!(ok(signed_in.unchecked_into()).await, JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
 async fn login_keeps_the_refresh_token_out_of_reach_of_scripts() {
     let c = client();
     let session = login(&c).await;

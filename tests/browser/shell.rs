@@ -44,11 +44,18 @@ thread_local! {
     static SHELL: JsValue = load();
 }
 
-fn load() -> JsValue {
-    let script = include_str!("../../target/shell/tokenward.iife.js");
-    let shell = Function::new_no_args(&format!("{script}\nreturn tokenward;"))
+/// The bundle scripts/build.sh makes of the shell, with the machine it carries.
+const SCRIPT: &str = include_str!("../../target/shell/tokenward.iife.js");
+
+/// A copy of the package's module of its own (its exports), not yet initialised.
+pub fn fresh() -> JsValue {
+    Function::new_no_args(&format!("{SCRIPT}\nreturn tokenward;"))
         .call0(&JsValue::NULL)
-        .expect("the shell loads");
+        .expect("the shell loads")
+}
+
+fn load() -> JsValue {
+    let shell = fresh();
     let wasm = js_sys::Uint8Array::from(&include_bytes!("../../pkg/tokenward_bg.wasm")[..]);
     let init: Function = Reflect::get(&shell, &"initSync".into())
         .unwrap()

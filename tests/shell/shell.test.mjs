@@ -1,6 +1,7 @@
 // The package's JS shell over the session machine's module, in Node against a fake server
 // (fake.mjs): every kind of input and action crosses the byte interface once. The module is
-// built by scripts/build.sh (target/machine/machine.wasm). By hand: node --test tests/shell/
+// built by scripts/build.sh (target/machine/machine.wasm; pkg/tokenward.js, the built module,
+// for its init()). By hand: node --test tests/shell/
 import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -170,4 +171,21 @@ test("another tab's sign-in and sign-out arrive over the channel, with the token
   await a.logout();
   assert.equal((await out).source, "other_tab");
   assert.equal(b.accessToken, undefined);
+});
+
+test("the built module instantiates the machine it carries (base64 decoded by atob where there is no Uint8Array.fromBase64)", async () => {
+  // pkg/tokenward.js (scripts/build.sh): a module instance of its own, not yet initialised.
+  const built = await import("../../pkg/tokenward.js");
+  const requests = s.requests.length;
+  const exports = await built.default();
+  assert.equal(typeof exports.handle, "function");
+  assert.equal(await built.default(), exports, "instantiated once");
+  const auth = new built.AuthClient({ baseUrl: API, crossTab: false });
+  try {
+    const session = await auth.login({ username: "ann", password: "pw" });
+    assert.equal(auth.accessToken, session.accessToken);
+  } finally {
+    auth.free();
+  }
+  assert.equal(s.requests.length, requests + 1, "the login only: nothing fetched for the machine");
 });
