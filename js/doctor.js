@@ -1,12 +1,18 @@
+import { unpack } from "./unpack.js";
+
 // doctor() on demand: its probes, judgement and texts are a module of their own (`doctor/` in
 // the package), loaded the first time doctor() is called, so that pages which never call it
 // do not download it. The module runs a throwaway client on the same config (memory storage,
 // no cross-tab messages: it must not disturb this page's session or the other tabs).
-// Never rejects: resolves to { report, signedIn, cleared }.
+// Never rejects: resolves to { report, signedIn, cleared }. The module carries its .wasm
+// (`TOKENWARD_DOCTOR`, unpack.js) as the package's module carries the machine.
 function loadDoctor(config, options, exposed) {
   return import("./doctor/tokenward.js")
     .then(async (m) => {
-      if (typeof m.default === "function") await m.default();
+      if (typeof m.default === "function") {
+        const packed = unpack(m.TOKENWARD_DOCTOR);
+        await m.default(packed && { module_or_path: packed });
+      }
       return m.runDoctor({ ...config, storage: "memory", crossTab: false }, options, exposed);
     })
     .catch((e) => ({

@@ -1,26 +1,17 @@
 // The package's module: `init()` (instantiates the session machine), `AuthClient` and
 // `isAuthError`. The shell is this JavaScript; the machine in the .wasm decides.
 import { imports, link, linked } from "./machine.js";
+import { unpack } from "./unpack.js";
 
 export { AuthClient } from "./client.js";
 export { isAuthError } from "./objects.js";
 
 let exports;
 
-// The machine's .wasm as the built module carries it: zlib-deflated (zopfli), in base64, in the
-// `const TOKENWARD_MACHINE` that scripts/build.sh appends as the bundle's last line (where gzip
-// compresses it best). One file, one request: init() need not fetch tokenward_bg.wasm after the
-// module (docs/size.md, "The machine inside the module"). The sources carry none: there,
-// init() loads tokenward_bg.wasm beside the module.
-// Unpacked as a Response that WebAssembly.instantiateStreaming compiles as it inflates;
-// undefined without it, or where the browser has no DecompressionStream.
-function unpacked() {
-  if (typeof TOKENWARD_MACHINE !== "string" || typeof DecompressionStream !== "function") return undefined;
-  const packed = TOKENWARD_MACHINE; // eslint-disable-line no-undef
-  const bytes = Uint8Array.fromBase64 ? Uint8Array.fromBase64(packed) : Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
-  const body = new Response(bytes).body.pipeThrough(new DecompressionStream("deflate"));
-  return new Response(body, { headers: { "Content-Type": "application/wasm" } });
-}
+// The machine the built module carries: the `const TOKENWARD_MACHINE` that scripts/build.sh
+// appends (unpack.js); none in the sources, where init() loads tokenward_bg.wasm beside them.
+/* global TOKENWARD_MACHINE */
+const unpacked = () => unpack(typeof TOKENWARD_MACHINE === "string" ? TOKENWARD_MACHINE : undefined);
 
 async function instantiate(source) {
   if (typeof Response === "function" && source instanceof Response) {
