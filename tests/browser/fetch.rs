@@ -260,7 +260,9 @@ async fn the_authorization_scheme_is_the_servers() {
     fresh_start().await;
     let api = JWT_SCHEME;
     let config = |extra: &str| obj(&format!(r#"{{"baseUrl":"{api}"{extra}}}"#));
-    // With the default scheme the server ignores the header (doctor() says so: e2e).
+    // With the default scheme the server ignores the header (doctor() says so, and says
+    // nothing with "JWT": tests/e2e/doctor.test.mjs; this suite's page cannot load doctor()'s
+    // module).
     let bearer = crate::shell::AuthClient::new(config("")).unwrap();
     login(&bearer).await;
     assert_eq!(fetch(&bearer, "/api/me/").await.status(), 401);
@@ -278,8 +280,6 @@ async fn the_authorization_scheme_is_the_servers() {
         200,
         "refreshed on 401"
     );
-    let codes = finding_codes(&ok(c.doctor(None)).await);
-    assert!(!codes.contains(&"auth_scheme_ignored".into()), "{codes:?}");
     let result = ok(c.logout()).await;
     assert_eq!(get(&result, "serverConfirmed").as_bool(), Some(true));
     let e = crate::shell::AuthClient::new(config(r#","authScheme":"JWT x""#)).err();
@@ -287,12 +287,6 @@ async fn the_authorization_scheme_is_the_servers() {
         e.and_then(|e| get_str(&e, "code")).as_deref(),
         Some("config")
     );
-}
-
-/// The codes of a doctor report's findings.
-fn finding_codes(report: &JsValue) -> Vec<String> {
-    let list: js_sys::Array = get(report, "findings").unchecked_into();
-    list.iter().filter_map(|f| get_str(&f, "code")).collect()
 }
 
 /// The backend at `base` stops accepting this access token.
