@@ -131,6 +131,10 @@ async function drive(url, { who = false } = {}) {
   });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // The machine comes with the module: the page requests no .wasm (the bundlers still emit
+  // tokenward_bg.wasm, for browsers without DecompressionStream).
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url()));
   await resetCounters();
   await page.goto(url);
   await statusIs(page, "signedOut");
@@ -159,6 +163,7 @@ async function drive(url, { who = false } = {}) {
   await page.click("#logout");
   await statusIs(page, "signedOut");
   assert.deepEqual(errors, []);
+  assert.deepEqual(wasm, []);
   await context.close();
 }
 
