@@ -90,8 +90,8 @@ done
 if [ "$target" = web ]; then
   rm -rf "$doctor/snippets"
   # The doctor module carries its .wasm too (js/doctor.js unpacks it): one request, not two.
-  printf '\nexport const TOKENWARD_DOCTOR="%s";\n' \
-    "$(zopfli --zlib -c "$doctor/tokenward_bg.wasm" | base64 -w0)" >>"$doctor/tokenward.js"
+  packed=$(zopfli --zlib -c "$doctor/tokenward_bg.wasm" | base64 -w0)
+  printf '\nexport const TOKENWARD_DOCTOR="%s";\n' "$packed" >>"$doctor/tokenward.js"
 fi
 (cd "$doctor" && rm -f package.json README.md LICENSE .gitignore ./*.d.ts)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The size budget (run by scripts/test.sh after the build): what a page loads to sign in,
-# restore, refresh, call and sign out — the main module (its JavaScript shell, with the machine's
-# .wasm it carries) and the entry, gzip -9 — must not exceed the budget in size-budget.txt. Raise the budget only in a commit
-# that says why; lower it whenever the package gets smaller, so that size cannot creep.
+# restore, refresh, call and sign out — the main module (its JavaScript shell, with the
+# machine's .wasm it carries) and the entry, gzip -9 — must not exceed the budget in
+# size-budget.txt. Raise the budget only in a commit that says why; lower it whenever the
+# package gets smaller, so that size cannot creep.
 #   scripts/size-budget.sh [PKG_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
