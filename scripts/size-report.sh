@@ -17,7 +17,8 @@ wasm=target/size-report/cargo/wasm32-unknown-unknown/release/tokenward_machine.w
 wasm-opt "${WASM_OPT_FLAGS[@]}" --strip-debug --strip-producers --strip-target-features \
   "$wasm" -o "$out/machine.wasm"
 wasm-opt "${WASM_OPT_FLAGS[@]}" -g --strip-dwarf "$wasm" -o "$out/named.wasm"
-echo "the machine: $(wc -c < "$out/machine.wasm") bytes, $(gzip -9c "$out/machine.wasm" | wc -c) gzipped"
+echo "the machine: $(wc -c < "$out/machine.wasm") bytes, $(gzip -9c "$out/machine.wasm" | wc -c) gzipped," \
+  "$(zopfli --zlib -c "$out/machine.wasm" | wc -c) deflated by zopfli (as the module carries it)"
 # The name section itself is not shipped (the release build strips it): leave it out.
 twiggy top -n "$((${1:-25} + 1))" "$out/named.wasm" | grep -v "function names"
 echo "the JS shell, each file minified apart (gzip -9; the bundle shares names and compresses better):"
