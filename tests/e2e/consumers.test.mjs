@@ -204,3 +204,27 @@ for (const [name, path] of [
     await page.context().close();
   });
 }
+
+test("a browser without DecompressionStream (before 2023): init() and doctor() load the .wasm files beside their modules instead; the client restores, signs in and out", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(() => delete window.DecompressionStream);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
+  await page.goto(`${SITE}/target/consumers/bundlers/plain.html?api=${encodeURIComponent(API)}`);
+  await statusIs(page, "signedOut");
+  assert.deepEqual(wasm, ["/target/consumers/node_modules/tokenward/tokenward_bg.wasm"]);
+  const report = await page.evaluate(() => window.client.doctor());
+  assert.deepEqual(report.findings.map((f) => f.code), ["cors_ok"]);
+  assert.deepEqual(wasm.slice(1), ["/target/consumers/node_modules/tokenward/doctor/tokenward_bg.wasm"]);
+  const signedIn = await page.evaluate(async () => {
+    await window.client.login({ username: "demo", password: "tokenward-demo" });
+    const inside = window.client.isAuthenticated;
+    await window.client.logout();
+    return [inside, window.client.isAuthenticated];
+  });
+  assert.deepEqual(signedIn, [true, false]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
