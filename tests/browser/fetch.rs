@@ -10,12 +10,6 @@ use wasm_bindgen_test::*;
 
 use crate::helpers::*;
 
-async fn fresh_start() {
-    skew_clock(0.0);
-    clear_faults().await;
-    set_document_cookie("csrftoken=; path=/; max-age=0");
-}
-
 /// Runs `body`, the body of an async JS function of `auth` (the client, handed to JS) and
 /// `api` (the backend's URL), and returns what it resolves to.
 async fn run(c: crate::shell::AuthClient, body: &str) -> JsValue {

@@ -259,3 +259,11 @@ pub async fn access_lifetime_ms() -> u32 {
         .unwrap()
         * 1000.0) as u32
 }
+
+/// Every test starts from the real clock, no faults (an earlier failure may have left them) and
+/// no CSRF cookie.
+pub async fn fresh_start() {
+    skew_clock(0.0);
+    clear_faults().await;
+    set_document_cookie("csrftoken=; path=/; max-age=0");
+}

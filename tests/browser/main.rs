@@ -24,5 +24,6 @@ mod shell;
 
 mod fetch;
 mod foundation;
+mod logout;
 mod session;
 mod tabs;

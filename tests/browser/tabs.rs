@@ -6,12 +6,6 @@ use wasm_bindgen_test::*;
 
 use crate::helpers::*;
 
-/// Every test starts from the real clock and no faults (an earlier failure may have left them).
-async fn fresh_start() {
-    skew_clock(0.0);
-    clear_faults().await;
-}
-
 #[wasm_bindgen_test]
 async fn a_refusal_right_after_another_tab_rotated_is_retried_once_only_with_evidence_of_one() {
     fresh_start().await;
