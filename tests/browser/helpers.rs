@@ -267,3 +267,14 @@ pub async fn fresh_start() {
     clear_faults().await;
     set_document_cookie("csrftoken=; path=/; max-age=0");
 }
+
+/// A fresh start, then a client signed in whose access token the server has revoked (the
+/// counters reset).
+pub async fn signed_in_with_a_revoked_token() -> AuthClient {
+    fresh_start().await;
+    let c = client();
+    login(&c).await;
+    revoke(&c.access_token().unwrap()).await;
+    reset_counters().await;
+    c
+}

@@ -9,6 +9,13 @@ use wasm_bindgen_test::*;
 
 use crate::helpers::*;
 
+/// One logout reached the server, and the refresh cookie no longer works there.
+async fn assert_the_server_ended_the_session() {
+    assert_eq!(count("POST /dj-rest-auth/logout/ 200").await, 1);
+    let e = err(client().refresh()).await;
+    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+}
+
 #[wasm_bindgen_test]
 async fn logout_clears_at_once_and_a_late_refresh_does_not_bring_the_session_back() {
     fresh_start().await;
@@ -36,22 +43,15 @@ async fn logout_clears_at_once_and_a_late_refresh_does_not_bring_the_session_bac
 
 #[wasm_bindgen_test]
 async fn logout_recovers_from_a_bearer_the_server_refuses() {
-    fresh_start().await;
-    let c = client();
-    login(&c).await;
-    let token = c.access_token().unwrap();
     // The client believes its token valid; the server no longer does.
-    revoke(&token).await;
-    reset_counters().await;
+    let c = signed_in_with_a_revoked_token().await;
     let result = ok(c.logout()).await;
     assert_eq!(
         get(&result, "serverConfirmed").as_bool(),
         Some(true),
         "{result:?}"
     );
-    assert_eq!(count("POST /dj-rest-auth/logout/ 200").await, 1);
-    let e = err(client().refresh()).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+    assert_the_server_ended_the_session().await;
 }
 
 #[wasm_bindgen_test]
@@ -72,9 +72,7 @@ async fn logout_after_a_reload_passes_the_csrf_check_and_clears_the_cookies() {
         assert_eq!(csrf_failures, 1);
         assert_eq!(count(REFRESH_POST).await, 1);
     }
-    assert_eq!(count("POST /dj-rest-auth/logout/ 200").await, 1);
-    let e = err(client().refresh()).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+    assert_the_server_ended_the_session().await;
 }
 
 #[wasm_bindgen_test]
@@ -93,9 +91,7 @@ async fn an_unreachable_logout_is_remembered_and_finished_later() {
     // ...but restore() finishes the logout instead.
     assert!(ok(reloaded.restore()).await.is_null());
     assert!(!reloaded.is_authenticated());
-    assert_eq!(count("POST /dj-rest-auth/logout/ 200").await, 1);
-    let e = err(client().refresh()).await;
-    assert_eq!(get_str(&e, "code").as_deref(), Some("session_expired"));
+    assert_the_server_ended_the_session().await;
     // Once confirmed, it is forgotten: a new login and restore work normally.
     login(&client_with(key)).await;
     assert!(ok(client_with(key).restore()).await.is_object());

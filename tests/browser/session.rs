@@ -18,12 +18,7 @@ async fn all_ok(promises: Vec<Promise>) -> Vec<web_sys::Response> {
 
 #[wasm_bindgen_test]
 async fn twenty_concurrent_fetches_with_a_rejected_token_make_one_refresh() {
-    fresh_start().await;
-    let c = client();
-    login(&c).await;
-    let token = c.access_token().unwrap();
-    revoke(&token).await;
-    reset_counters().await;
+    let c = signed_in_with_a_revoked_token().await;
     let responses = all_ok((0..20).map(|_| c.fetch("/api/me/".into(), None)).collect()).await;
     assert!(responses.iter().all(|r| r.status() == 200));
     assert_eq!(count(REFRESH_POST).await, 1);
